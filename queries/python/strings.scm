@@ -1,0 +1,2 @@
+; Every string literal, f-strings included.
+(string) @string

@@ -1,0 +1,2 @@
+; Every string and template literal.
+[(string) (template_string)] @string

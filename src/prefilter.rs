@@ -1,0 +1,90 @@
+//! Before any parse: one Aho-Corasick pass over a file's raw bytes. A file that contains none of
+//! the triggers cannot produce a finding, so it is never parsed. The triggers are derived from
+//! the catalog (every operation name in every spelling, SDK modules and classes, v1.x host
+//! markers), so a new operation can never be skipped by a stale list.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::catalog::{snake_case, Catalog};
+
+pub struct Prefilter {
+    automaton: AhoCorasick,
+    triggers: Vec<String>,
+}
+
+impl Prefilter {
+    pub fn new(catalog: &Catalog) -> Prefilter {
+        let triggers = triggers(catalog);
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&triggers)
+            .expect("prefilter triggers build");
+        Prefilter {
+            automaton,
+            triggers,
+        }
+    }
+
+    /// True when the file may hold a finding and must be parsed.
+    pub fn may_match(&self, bytes: &[u8]) -> bool {
+        self.automaton.is_match(bytes)
+    }
+
+    pub fn triggers(&self) -> &[String] {
+        &self.triggers
+    }
+}
+
+/// Every literal whose presence could make a file produce a finding.
+pub fn triggers(catalog: &Catalog) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for op in &catalog.operations {
+        if op.name.chars().any(|c| c.is_ascii_uppercase()) {
+            out.push(op.name.clone());
+            out.push(snake_case(&op.name));
+        } else {
+            // A plain word ("upload") is only an operation as a v1.x path; a file that names it
+            // without a host marker has no other way to be ExaVault code.
+            out.push(format!("/v1/{}", op.name));
+            out.push(format!("/v1.2/{}", op.name));
+        }
+    }
+    let c = &catalog.context;
+    for marker in c
+        .v1_sdk_imports
+        .iter()
+        .chain(&c.v1_client_classes)
+        .chain(&c.distinctive_client_classes)
+    {
+        out.push(marker.clone());
+    }
+    // Host markers: every v1.x base URL the matcher accepts contains one of these.
+    out.push("exavault".into());
+    out.push(".files.com/v1".into());
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_cover_every_operation_spelling() {
+        let catalog = Catalog::embedded().unwrap();
+        let pre = Prefilter::new(&catalog);
+        for op in &catalog.operations {
+            let call = format!("$api->{}($token);", op.name);
+            let py = format!("api.{}(key, token)", snake_case(&op.name));
+            let url = format!("requests.get(BASE + '/v1.2/{}')", op.name);
+            assert!(pre.may_match(url.as_bytes()), "{}", op.name);
+            if op.name.chars().any(|c| c.is_ascii_uppercase()) {
+                assert!(pre.may_match(call.as_bytes()), "{}", op.name);
+                assert!(pre.may_match(py.as_bytes()), "{}", op.name);
+            }
+        }
+        assert!(!pre.may_match(b"<?php echo 'hello world';"));
+    }
+}

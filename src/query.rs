@@ -1,0 +1,281 @@
+//! Stage 4 of the pipeline: run the language's tree-sitter queries (`queries/<language>/*.scm`)
+//! once over a tree and keep what they capture as plain facts (byte ranges, node ids), so the
+//! matcher needs neither the tree nor per-node allocations.
+//!
+//! Capture names are the contract between the query files and the matcher:
+//! `@call` / `@call.name` / `@call.receiver`, `@access` / `@access.object` / `@access.key`,
+//! `@string`, `@new` / `@new.class`, `@import` / `@import.module`, `@key`,
+//! `@assign` / `@assign.left` / `@assign.right`. Names starting with `_` are helpers for predicates.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+
+use crate::language::{query_source, Lang, LanguageSpec, LANGUAGES};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Call,
+    CallName,
+    CallReceiver,
+    Access,
+    AccessObject,
+    AccessKey,
+    String,
+    New,
+    NewClass,
+    Import,
+    ImportModule,
+    Key,
+    Assign,
+    AssignLeft,
+    AssignRight,
+    Helper,
+}
+
+impl Role {
+    fn from_capture_name(name: &str) -> Option<Role> {
+        Some(match name {
+            "call" => Role::Call,
+            "call.name" => Role::CallName,
+            "call.receiver" => Role::CallReceiver,
+            "access" => Role::Access,
+            "access.object" => Role::AccessObject,
+            "access.key" => Role::AccessKey,
+            "string" => Role::String,
+            "new" => Role::New,
+            "new.class" => Role::NewClass,
+            "import" => Role::Import,
+            "import.module" => Role::ImportModule,
+            "key" => Role::Key,
+            "assign" => Role::Assign,
+            "assign.left" => Role::AssignLeft,
+            "assign.right" => Role::AssignRight,
+            n if n.starts_with('_') => Role::Helper,
+            _ => return None,
+        })
+    }
+}
+
+/// A language's queries, compiled once and shared by every worker.
+pub struct CompiledQuery {
+    pub query: Query,
+    roles: Vec<Role>,
+}
+
+/// A node reduced to what the matcher needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub id: usize,
+    pub bytes: (usize, usize),
+    /// 0-based row of the start.
+    pub row: usize,
+}
+
+impl Span {
+    fn of(node: Node) -> Span {
+        Span {
+            id: node.id(),
+            bytes: (node.start_byte(), node.end_byte()),
+            row: node.start_position().row,
+        }
+    }
+    pub fn range(&self) -> Range<usize> {
+        self.bytes.0..self.bytes.1
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CallFact {
+    pub node: Span,
+    pub name: Span,
+    pub receiver: Span,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AccessFact {
+    pub node: Span,
+    pub object: Span,
+    pub key: Span,
+    /// False when the access is written (`$r['success'] = 1`) or called (`console.error(...)`).
+    pub is_read: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct NamedFact {
+    pub node: Span,
+    pub name: Span,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AssignFact {
+    pub left: Span,
+    pub right: Span,
+}
+
+/// Everything the queries captured in one file.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub calls: Vec<CallFact>,
+    pub accesses: Vec<AccessFact>,
+    pub strings: Vec<Span>,
+    pub news: Vec<NamedFact>,
+    pub imports: Vec<NamedFact>,
+    pub keys: Vec<Span>,
+    pub assigns: Vec<AssignFact>,
+}
+
+impl FileFacts {
+    pub fn clear(&mut self) {
+        self.calls.clear();
+        self.accesses.clear();
+        self.strings.clear();
+        self.news.clear();
+        self.imports.clear();
+        self.keys.clear();
+        self.assigns.clear();
+    }
+}
+
+/// A query file that does not compile, or uses a capture name the matcher does not know.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("query for {language} is invalid: {message}")]
+#[diagnostic(code(queries::invalid))]
+pub struct QueryError {
+    pub language: &'static str,
+    pub message: String,
+}
+
+type Compiled = HashMap<Lang, Result<CompiledQuery, String>>;
+
+fn compiled() -> &'static Compiled {
+    static QUERIES: OnceLock<Compiled> = OnceLock::new();
+    QUERIES.get_or_init(|| {
+        LANGUAGES
+            .iter()
+            .map(|spec| (spec.lang, compile(spec)))
+            .collect()
+    })
+}
+
+fn compile(spec: &LanguageSpec) -> Result<CompiledQuery, String> {
+    let source = query_source(spec);
+    let query = Query::new(&(spec.grammar)(), &source)
+        .map_err(|e| format!("{e} (queries/{}/*.scm)", spec.query_dir))?;
+    let roles = query
+        .capture_names()
+        .iter()
+        .map(|name| {
+            Role::from_capture_name(name)
+                .ok_or_else(|| format!("unknown capture @{name} in queries/{}/", spec.query_dir))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CompiledQuery { query, roles })
+}
+
+/// The compiled query of a language (compiled on first use, then shared).
+pub fn for_language(lang: Lang) -> Result<&'static CompiledQuery, QueryError> {
+    match compiled().get(&lang) {
+        Some(Ok(q)) => Ok(q),
+        Some(Err(message)) => Err(QueryError {
+            language: lang.name(),
+            message: message.clone(),
+        }),
+        None => Err(QueryError {
+            language: lang.name(),
+            message: "no queries".into(),
+        }),
+    }
+}
+
+/// Checks every language's queries; used at start-up so a broken query is one clear error.
+pub fn check_all() -> Result<(), QueryError> {
+    for spec in LANGUAGES {
+        for_language(spec.lang)?;
+    }
+    Ok(())
+}
+
+/// Runs the query over `tree` and fills `facts`.
+pub fn extract(
+    q: &CompiledQuery,
+    spec: &LanguageSpec,
+    tree: &Tree,
+    source: &[u8],
+    cursor: &mut QueryCursor,
+    facts: &mut FileFacts,
+) {
+    facts.clear();
+    let mut matches = cursor.matches(&q.query, tree.root_node(), source);
+    while let Some(m) = matches.next() {
+        let mut main: Option<(Role, Node)> = None;
+        let (mut a, mut b) = (None, None);
+        for cap in m.captures {
+            let role = q.roles[cap.index as usize];
+            match role {
+                Role::Call | Role::Access | Role::New | Role::Import | Role::Assign => {
+                    main = Some((role, cap.node))
+                }
+                Role::String => facts.strings.push(Span::of(cap.node)),
+                Role::Key => facts.keys.push(Span::of(cap.node)),
+                Role::CallName
+                | Role::AccessKey
+                | Role::NewClass
+                | Role::ImportModule
+                | Role::AssignLeft => a = Some(cap.node),
+                Role::CallReceiver | Role::AccessObject | Role::AssignRight => b = Some(cap.node),
+                Role::Helper => {}
+            }
+        }
+        let Some((role, node)) = main else { continue };
+        match (role, a, b) {
+            (Role::Call, Some(name), Some(receiver)) => facts.calls.push(CallFact {
+                node: Span::of(node),
+                name: Span::of(name),
+                receiver: Span::of(receiver),
+            }),
+            (Role::Access, Some(key), Some(object)) => {
+                let parent = node.parent();
+                let is_field = |field: &str| {
+                    parent
+                        .and_then(|p| p.child_by_field_name(field))
+                        .is_some_and(|n| n.id() == node.id())
+                };
+                let is_write = parent.is_some_and(|p| spec.assignment_kinds.contains(&p.kind()))
+                    && is_field("left");
+                let is_callee = is_field("function");
+                facts.accesses.push(AccessFact {
+                    node: Span::of(node),
+                    object: Span::of(object),
+                    key: Span::of(key),
+                    is_read: !is_write && !is_callee,
+                })
+            }
+            (Role::New, Some(class), _) => facts.news.push(NamedFact {
+                node: Span::of(node),
+                name: Span::of(class),
+            }),
+            (Role::Import, Some(module), _) => facts.imports.push(NamedFact {
+                node: Span::of(node),
+                name: Span::of(module),
+            }),
+            (Role::Assign, Some(left), Some(right)) => facts.assigns.push(AssignFact {
+                left: Span::of(left),
+                right: Span::of(right),
+            }),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_query_compiles_with_known_captures() {
+        check_all().unwrap();
+    }
+}
