@@ -189,16 +189,9 @@ pub struct SetupRule {
 }
 
 /// The envelope subjects the matcher understands (the shapes of `{success, error, results}`).
-pub const ENVELOPE_SUBJECTS: &[&str] =
-    &["success", "error", "error.code", "error.message", "results"];
+pub const ENVELOPE_SUBJECTS: &[&str] = &["success", "error", "error.code", "error.message", "results"];
 /// The setup subjects the matcher understands.
-pub const SETUP_SUBJECTS: &[&str] = &[
-    "api_key_header",
-    "access_token",
-    "base_url",
-    "sdk_client",
-    "sdk_import",
-];
+pub const SETUP_SUBJECTS: &[&str] = &["api_key_header", "access_token", "base_url", "sdk_client", "sdk_import"];
 
 /// A catalog that could not be loaded, pointing at the bad spot.
 #[derive(Debug, Error, Diagnostic)]
@@ -211,10 +204,7 @@ pub enum CatalogError {
         source: std::io::Error,
     },
     #[error("the catalog is not valid: {message}")]
-    #[diagnostic(
-        code(catalog::syntax),
-        help("fix the catalog file; `exavault-migrate rules --format json` prints a valid one")
-    )]
+    #[diagnostic(code(catalog::syntax), help("fix the catalog file; `exavault-migrate rules --format json` prints a valid one"))]
     Syntax {
         message: String,
         #[source_code]
@@ -223,10 +213,7 @@ pub enum CatalogError {
         span: SourceSpan,
     },
     #[error("the catalog is not consistent: {message}")]
-    #[diagnostic(
-        code(catalog::inconsistent),
-        help("every rule needs a unique id and name, and the fields listed in catalog/SCHEMA.md")
-    )]
+    #[diagnostic(code(catalog::inconsistent), help("every rule needs a unique id and name, and the fields listed in catalog/SCHEMA.md"))]
     Inconsistent {
         message: String,
         #[source_code]
@@ -243,10 +230,7 @@ impl Catalog {
     }
 
     pub fn from_file(path: &Path) -> Result<Catalog, CatalogError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Unreadable {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Unreadable { path: path.display().to_string(), source })?;
         Catalog::parse(&text, &path.display().to_string())
     }
 
@@ -256,13 +240,11 @@ impl Catalog {
             src: NamedSource::new(name, text.to_string()),
             span: span_at(text, err.line(), err.column()),
         })?;
-        catalog
-            .check()
-            .map_err(|(message, needle)| CatalogError::Inconsistent {
-                message,
-                span: locate(text, &needle),
-                src: NamedSource::new(name, text.to_string()),
-            })?;
+        catalog.check().map_err(|(message, needle)| CatalogError::Inconsistent {
+            message,
+            span: locate(text, &needle),
+            src: NamedSource::new(name, text.to_string()),
+        })?;
         Ok(catalog)
     }
 
@@ -276,52 +258,30 @@ impl Catalog {
             all.push((&op.id, &op.name));
             let needle = format!("\"{}\"", op.name);
             if op.name.is_empty() || !op.name.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err((
-                    format!(
-                        "operation name {:?} must be a camelCase identifier",
-                        op.name
-                    ),
-                    needle,
-                ));
+                return Err((format!("operation name {:?} must be a camelCase identifier", op.name), needle));
             }
             if op.filescom.rest.is_empty() {
-                return Err((
-                    format!("operation {} has no Files.com REST endpoint", op.name),
-                    needle,
-                ));
+                return Err((format!("operation {} has no Files.com REST endpoint", op.name), needle));
             }
-            for (lang, line) in [
-                ("php", &op.filescom.sdk.php),
-                ("python", &op.filescom.sdk.python),
-                ("javascript", &op.filescom.sdk.javascript),
-            ] {
+            for (lang, line) in
+                [("php", &op.filescom.sdk.php), ("python", &op.filescom.sdk.python), ("javascript", &op.filescom.sdk.javascript)]
+            {
                 if line.trim().is_empty() {
-                    return Err((
-                        format!("operation {} has no Files.com {lang} SDK call", op.name),
-                        needle,
-                    ));
+                    return Err((format!("operation {} has no Files.com {lang} SDK call", op.name), needle));
                 }
             }
             if op.filescom.docs_url.is_empty() {
                 return Err((format!("operation {} has no docs URL", op.name), needle));
             }
             if op.effort.points == 0 {
-                return Err((
-                    format!("operation {} has no effort points", op.name),
-                    needle,
-                ));
+                return Err((format!("operation {} has no effort points", op.name), needle));
             }
         }
         for rule in &self.envelope_rules {
             all.push((&rule.id, &rule.name));
             if !ENVELOPE_SUBJECTS.contains(&rule.subject.as_str()) {
                 return Err((
-                    format!(
-                        "envelope rule {} has unknown subject {:?} (known: {})",
-                        rule.id,
-                        rule.subject,
-                        ENVELOPE_SUBJECTS.join(", ")
-                    ),
+                    format!("envelope rule {} has unknown subject {:?} (known: {})", rule.id, rule.subject, ENVELOPE_SUBJECTS.join(", ")),
                     format!("\"{}\"", rule.subject),
                 ));
             }
@@ -330,43 +290,27 @@ impl Catalog {
             all.push((&rule.id, &rule.name));
             if !SETUP_SUBJECTS.contains(&rule.subject.as_str()) {
                 return Err((
-                    format!(
-                        "setup rule {} has unknown subject {:?} (known: {})",
-                        rule.id,
-                        rule.subject,
-                        SETUP_SUBJECTS.join(", ")
-                    ),
+                    format!("setup rule {} has unknown subject {:?} (known: {})", rule.id, rule.subject, SETUP_SUBJECTS.join(", ")),
                     format!("\"{}\"", rule.subject),
                 ));
             }
         }
         for (id, name) in all {
             if id.is_empty() || !ids.insert(id) {
-                return Err((
-                    format!("rule id {id:?} is empty or used twice"),
-                    format!("\"{id}\""),
-                ));
+                return Err((format!("rule id {id:?} is empty or used twice"), format!("\"{id}\"")));
             }
             if !names.insert(name) {
-                return Err((
-                    format!("rule name {name:?} is used twice"),
-                    format!("\"{name}\""),
-                ));
+                return Err((format!("rule name {name:?} is used twice"), format!("\"{name}\"")));
             }
             if id == name {
-                return Err((
-                    format!("rule {id} needs a name that differs from its id"),
-                    format!("\"{id}\""),
-                ));
+                return Err((format!("rule {id} needs a name that differs from its id"), format!("\"{id}\"")));
             }
         }
         Ok(())
     }
 
     pub fn operation(&self, name: &str) -> Option<&Operation> {
-        self.operations
-            .iter()
-            .find(|op| op.name == name || snake_case(&op.name) == name)
+        self.operations.iter().find(|op| op.name == name || snake_case(&op.name) == name)
     }
 
     pub fn envelope_rule(&self, subject: &str) -> Option<&EnvelopeRule> {

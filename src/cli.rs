@@ -160,17 +160,9 @@ fn parse_languages(names: &[String]) -> Result<Vec<Lang>> {
             "py" => "python",
             other => other,
         };
-        let matching: Vec<Lang> = LANGUAGES
-            .iter()
-            .filter(|s| s.name == name)
-            .map(|s| s.lang)
-            .collect();
+        let matching: Vec<Lang> = LANGUAGES.iter().filter(|s| s.name == name).map(|s| s.lang).collect();
         if matching.is_empty() {
-            return Err(miette::miette!(
-                code = "scan::lang",
-                "unknown language {name:?} (known: {})",
-                language_names().join(", ")
-            ));
+            return Err(miette::miette!(code = "scan::lang", "unknown language {name:?} (known: {})", language_names().join(", ")));
         }
         langs.extend(matching);
     }
@@ -205,9 +197,7 @@ fn run_scan(catalog: &Catalog, args: ScanArgs) -> Result<i32> {
     let style = match args.color {
         ColorChoice::Always => text::Style::Color,
         ColorChoice::Never => text::Style::Plain,
-        ColorChoice::Auto if to_terminal && std::env::var_os("NO_COLOR").is_none() => {
-            text::Style::Color
-        }
+        ColorChoice::Auto if to_terminal && std::env::var_os("NO_COLOR").is_none() => text::Style::Color,
         ColorChoice::Auto => text::Style::Plain,
     };
     let main = match args.format {

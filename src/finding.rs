@@ -130,13 +130,6 @@ pub struct Finding {
 impl Finding {
     /// Sort key that makes every report deterministic: path, line, column, then rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, usize, usize) {
-        (
-            &self.path,
-            self.line,
-            self.column,
-            &self.rule_id,
-            self.end_line,
-            self.end_column,
-        )
+        (&self.path, self.line, self.column, &self.rule_id, self.end_line, self.end_column)
     }
 }

@@ -53,10 +53,7 @@ impl RollingHasher {
     fn update(&mut self, current: u64) {
         let begin = self.window[self.index];
         self.window[self.index] = current;
-        self.hash = BASE
-            .wrapping_mul(self.hash)
-            .wrapping_add(current)
-            .wrapping_sub(self.first_mod.wrapping_mul(begin));
+        self.hash = BASE.wrapping_mul(self.hash).wrapping_add(current).wrapping_sub(self.first_mod.wrapping_mul(begin));
         self.index = (self.index + 1) % BLOCK;
     }
 

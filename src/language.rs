@@ -41,9 +41,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         name: "php",
         query_dir: "php",
         sdk_language: "php",
-        extensions: &[
-            "php", "phtml", "php3", "php4", "php5", "php7", "phps", "inc",
-        ],
+        extensions: &["php", "phtml", "php3", "php4", "php5", "php7", "phps", "inc"],
         grammar: || tree_sitter_php::LANGUAGE_PHP.into(),
         self_receivers: &["$this", "self", "static", "parent"],
         assignment_kinds: &["assignment_expression", "augmented_assignment_expression"],
@@ -92,10 +90,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
 
 impl Lang {
     pub fn spec(self) -> &'static LanguageSpec {
-        LANGUAGES
-            .iter()
-            .find(|s| s.lang == self)
-            .expect("every Lang has a spec")
+        LANGUAGES.iter().find(|s| s.lang == self).expect("every Lang has a spec")
     }
 
     pub fn name(self) -> &'static str {
@@ -105,10 +100,7 @@ impl Lang {
     /// The language of a path, by extension (`.d.ts` is TypeScript too).
     pub fn detect(path: &Path) -> Option<Lang> {
         let ext = path.extension()?.to_str()?;
-        LANGUAGES
-            .iter()
-            .find(|s| s.extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))
-            .map(|s| s.lang)
+        LANGUAGES.iter().find(|s| s.extensions.iter().any(|e| e.eq_ignore_ascii_case(ext))).map(|s| s.lang)
     }
 }
 
@@ -121,10 +113,5 @@ pub fn language_names() -> Vec<&'static str> {
 
 /// The concatenated query source for a language.
 pub fn query_source(spec: &LanguageSpec) -> String {
-    QUERY_FILES
-        .iter()
-        .filter(|(dir, _, _)| *dir == spec.query_dir)
-        .map(|(_, _, src)| *src)
-        .collect::<Vec<_>>()
-        .join("\n")
+    QUERY_FILES.iter().filter(|(dir, _, _)| *dir == spec.query_dir).map(|(_, _, src)| *src).collect::<Vec<_>>().join("\n")
 }

@@ -57,6 +57,7 @@ pub struct Matcher<'c> {
     op_url: Regex,
     op_piece: Regex,
     v1_base: Regex,
+    account_host: Regex,
     http_host: Regex,
 }
 
@@ -125,20 +126,13 @@ impl FileContext<'_> {
 fn alternation<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let mut names: Vec<&str> = names.collect();
     names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    names
-        .iter()
-        .map(|n| regex::escape(n))
-        .collect::<Vec<_>>()
-        .join("|")
+    names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|")
 }
 
 /// Last segment of a dotted / namespaced / path-like name: `\Swagger\Client\Api\UserApi` -> `UserApi`.
 fn last_segment(name: &str) -> &str {
     let name = name.trim_matches(|c: char| c == '\'' || c == '"' || c == '`' || c.is_whitespace());
-    let name = name
-        .rsplit(['\\', '.', '/', ':'])
-        .find(|s| !s.is_empty() && *s != "php" && *s != "py" && *s != "js")
-        .unwrap_or(name);
+    let name = name.rsplit(['\\', '.', '/', ':']).find(|s| !s.is_empty() && *s != "php" && *s != "py" && *s != "js").unwrap_or(name);
     name
 }
 
@@ -164,40 +158,18 @@ impl<'c> Matcher<'c> {
                 snake.insert(s, i);
             }
         }
-        let getters = catalog
-            .envelope_rules
-            .iter()
-            .flat_map(|r| {
-                r.getters
-                    .iter()
-                    .map(move |g| (g.as_str(), r.subject.as_str()))
-            })
-            .collect();
-        let envelope_by_subject = catalog
-            .envelope_rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.subject.as_str(), i))
-            .collect();
-        let setup_by_subject = catalog
-            .setup_rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.subject.as_str(), i))
-            .collect();
-        let setup_keys = catalog
-            .setup_rules
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| r.keys.iter().map(move |k| (k.to_ascii_lowercase(), i)))
-            .collect();
+        let getters = catalog.envelope_rules.iter().flat_map(|r| r.getters.iter().map(move |g| (g.as_str(), r.subject.as_str()))).collect();
+        let envelope_by_subject = catalog.envelope_rules.iter().enumerate().map(|(i, r)| (r.subject.as_str(), i)).collect();
+        let setup_by_subject = catalog.setup_rules.iter().enumerate().map(|(i, r)| (r.subject.as_str(), i)).collect();
+        let setup_keys =
+            catalog.setup_rules.iter().enumerate().flat_map(|(i, r)| r.keys.iter().map(move |k| (k.to_ascii_lowercase(), i))).collect();
         let ops = alternation(catalog.operations.iter().map(|o| o.name.as_str()));
-        let op_url = Regex::new(&format!(r"/v1(?:\.(\d))?/({ops})(?:[^A-Za-z0-9_]|$)"))
-            .expect("operation URL pattern");
-        let op_piece = Regex::new(&format!(r"(?:^|[^A-Za-z0-9_./-])(/?)({ops})(?:[?/#].*)?$"))
-            .expect("operation piece pattern");
-        let v1_base = Regex::new(r"(?i)\bapi\.exavault\.com\b|[a-z0-9-]*\.(?:exavault|files)\.com/v1(?:\.\d)?(?:[^0-9a-z]|$)").expect("base URL pattern");
+        let op_url = Regex::new(&format!(r"/v1(?:\.(\d))?/({ops})(?:[^A-Za-z0-9_]|$)")).expect("operation URL pattern");
+        let op_piece = Regex::new(&format!(r"(?:^|[^A-Za-z0-9_./-]|%s)(/?)({ops})(?:[?/#].*)?$")).expect("operation piece pattern");
+        let v1_base = Regex::new(r"(?i)\bapi\.exavault\.com\b|[a-z0-9-]*\.(?:exavault|files)\.com/v1(?:\.\d)?(?:[^0-9a-z]|$)")
+            .expect("base URL pattern");
         let http_host = Regex::new(r"(?i)https?://([a-z0-9.-]+)").expect("host pattern");
+        let account_host = Regex::new(r"(?i)exavault\.com").expect("account host pattern");
         Matcher {
             catalog,
             camel,
@@ -209,6 +181,7 @@ impl<'c> Matcher<'c> {
             op_url,
             op_piece,
             v1_base,
+            account_host,
             http_host,
         }
     }
@@ -246,11 +219,7 @@ impl<'c> Matcher<'c> {
                     kind: Kind::EnvelopeCheck,
                     operation: None,
                     subject: &r.subject,
-                    message: format!(
-                        "{} On Files.com: {}.",
-                        r.message,
-                        r.filescom.rest.trim_end_matches('.')
-                    ),
+                    message: format!("{} On Files.com: {}.", r.message, r.filescom.rest.trim_end_matches('.')),
                     effort: &r.effort,
                     category: r.category,
                     rest: vec![r.filescom.rest.clone()],
@@ -266,11 +235,7 @@ impl<'c> Matcher<'c> {
                     kind: Kind::Setup,
                     operation: None,
                     subject: &r.subject,
-                    message: format!(
-                        "{} On Files.com: {}.",
-                        r.message,
-                        r.filescom.rest.trim_end_matches('.')
-                    ),
+                    message: format!("{} On Files.com: {}.", r.message, r.filescom.rest.trim_end_matches('.')),
                     effort: &r.effort,
                     category: r.category,
                     rest: vec![r.filescom.rest.clone()],
@@ -286,63 +251,36 @@ impl<'c> Matcher<'c> {
     }
 
     fn method_operation(&self, lang: Lang, name: &str) -> Option<usize> {
-        self.camel.get(name).copied().or_else(|| {
-            if lang == Lang::Python {
-                self.snake.get(name).copied()
-            } else {
-                None
-            }
-        })
+        self.camel.get(name).copied().or_else(|| if lang == Lang::Python { self.snake.get(name).copied() } else { None })
     }
 
     /// Matches one file's facts. `out` receives raw findings in no particular order.
-    pub fn match_file(
-        &self,
-        spec: &LanguageSpec,
-        facts: &FileFacts,
-        source: &[u8],
-        out: &mut Vec<RawFinding>,
-    ) {
-        let text =
-            |s: &Span| -> std::borrow::Cow<'_, str> { String::from_utf8_lossy(&source[s.range()]) };
+    pub fn match_file(&self, spec: &LanguageSpec, facts: &FileFacts, source: &[u8], out: &mut Vec<RawFinding>) {
+        let text = |s: &Span| -> std::borrow::Cow<'_, str> { String::from_utf8_lossy(&source[s.range()]) };
         let markers = &self.catalog.context;
         let mut ctx = FileContext::default();
 
         // 1. What the file says about itself: imports, URLs, client classes, v2 markers.
         let mut generic_import = false;
+        let mut generic_tag_import = false;
         for imp in &facts.imports {
             let module = text(&imp.name);
             let module = literal_content(&module);
             let whole = text(&imp.node);
-            if markers.v2_markers.iter().any(|m| {
-                module.contains(m.as_str()) || (m.contains('\\') && module.starts_with(m.as_str()))
-            }) || (spec.lang == Lang::Python
-                && markers
-                    .v2_python_modules
-                    .iter()
-                    .any(|m| module.split('.').next() == Some(m.as_str())))
+            if markers.v2_markers.iter().any(|m| module.contains(m.as_str()) || (m.contains('\\') && module.starts_with(m.as_str())))
+                || (spec.lang == Lang::Python && markers.v2_python_modules.iter().any(|m| module.split('.').next() == Some(m.as_str())))
             {
                 ctx.v2 = true;
                 continue;
             }
-            if markers
-                .v1_sdk_imports
-                .iter()
-                .any(|m| module.contains(m.as_str()))
-            {
+            if markers.v1_sdk_imports.iter().any(|m| module.contains(m.as_str())) {
                 ctx.v1_import = true;
-            } else if markers
-                .generic_sdk_imports
-                .iter()
-                .any(|m| module.contains(m.as_str()))
-            {
+            } else if markers.generic_sdk_imports.iter().any(|m| module.contains(m.as_str())) {
                 generic_import = true;
-                if markers
-                    .distinctive_client_classes
-                    .iter()
-                    .any(|c| whole.contains(c.as_str()))
-                {
+                if markers.distinctive_client_classes.iter().any(|c| whole.contains(c.as_str())) {
                     ctx.v1_import = true;
+                } else if markers.v1_client_classes.iter().any(|c| last_segment(module) == c) {
+                    generic_tag_import = true;
                 }
             }
         }
@@ -359,18 +297,10 @@ impl<'c> Matcher<'c> {
             }
             if t.contains("/v1.2") {
                 ctx.saw_v1_2 = true;
-            } else if t.contains("/v1/")
-                || t.ends_with("/v1'")
-                || t.ends_with("/v1\"")
-                || t.contains("api.exavault.com")
-            {
+            } else if t.contains("/v1/") || t.ends_with("/v1'") || t.ends_with("/v1\"") || t.contains("api.exavault.com") {
                 ctx.saw_v1 = true;
             }
-            if markers
-                .v2_markers
-                .iter()
-                .any(|m| t.to_ascii_lowercase().contains(&m.to_ascii_lowercase()))
-            {
+            if markers.v2_markers.iter().any(|m| t.to_ascii_lowercase().contains(&m.to_ascii_lowercase())) {
                 ctx.v2 = true;
             }
             for host in self.http_host.captures_iter(&t) {
@@ -380,37 +310,37 @@ impl<'c> Matcher<'c> {
                 }
             }
         }
-        let v1_text_hint = ctx.v1_import || ctx.v1_url || ctx.v1_path || generic_import;
         let mut transport_news = Vec::new();
         for new in &facts.news {
             let class_text = text(&new.name);
             let class = last_segment(&class_text);
             let whole = text(&new.node);
             let qualifier = whole.split('(').next().unwrap_or("");
-            if markers
-                .distinctive_client_classes
-                .iter()
-                .any(|c| c == class)
-            {
+            if markers.distinctive_client_classes.iter().any(|c| c == class) {
                 ctx.v1_client = true;
                 ctx.client_news.push(new.node.bytes);
                 if class == "V1Api" {
                     ctx.saw_v1 = true;
                 }
             } else if markers.v1_client_classes.iter().any(|c| c == class) {
-                let qualified = qualifier.contains("ExaVaultApi")
-                    || markers
-                        .v1_sdk_imports
-                        .iter()
-                        .chain(&markers.generic_sdk_imports)
-                        .any(|m| qualifier.contains(m.as_str()));
-                if qualified || v1_text_hint {
+                // A generated `<Tag>Api` is ExaVault's only with more to go on: an ExaVault SDK
+                // namespace, or a generic generated-client package in a file that talks to no
+                // other host. ExaVault v2 reuses both the tag names and the `ExaVaultApi` global.
+                let strong =
+                    ctx.v1_import || ctx.v1_url || ctx.v1_path || markers.v1_sdk_imports.iter().any(|m| qualifier.contains(m.as_str()));
+                let generic = qualifier.contains("ExaVaultApi")
+                    || generic_import
+                    || markers.generic_sdk_imports.iter().any(|m| qualifier.contains(m.as_str()));
+                if strong || (generic && !ctx.v2 && !ctx.other_host) {
                     ctx.v1_client = true;
                     ctx.client_news.push(new.node.bytes);
                 }
             } else if markers.transport_client_classes.iter().any(|c| c == class) {
                 transport_news.push(new.node.bytes);
             }
+        }
+        if generic_tag_import && !ctx.v2 && !ctx.other_host {
+            ctx.v1_import = true;
         }
         if ctx.v1_client || ctx.v1_url || ctx.v1_import {
             ctx.client_news.extend(transport_news.iter().copied());
@@ -421,11 +351,7 @@ impl<'c> Matcher<'c> {
         if ctx.is_v2_only() {
             return;
         }
-        let inside_client_new = |bytes: (usize, usize)| {
-            ctx.client_news
-                .iter()
-                .any(|&(a, b)| a >= bytes.0 && b <= bytes.1)
-        };
+        let inside_client_new = |bytes: (usize, usize)| ctx.client_news.iter().any(|&(a, b)| a >= bytes.0 && b <= bytes.1);
         let mut client_vars = HashSet::new();
         for assign in &facts.assigns {
             if inside_client_new(assign.right.bytes) {
@@ -434,6 +360,12 @@ impl<'c> Matcher<'c> {
             }
         }
         ctx.client_vars = client_vars;
+        let assigned_other: HashSet<&str> = facts
+            .assigns
+            .iter()
+            .map(|a| std::str::from_utf8(&source[a.left.range()]).unwrap_or(""))
+            .filter(|left| !ctx.client_vars.contains(left))
+            .collect();
         let version = ctx.version();
         let self_receivers = spec.self_receivers;
 
@@ -454,14 +386,12 @@ impl<'c> Matcher<'c> {
                 for imp in &facts.imports {
                     let module = text(&imp.name);
                     let module = literal_content(&module);
-                    let is_sdk = markers
-                        .v1_sdk_imports
-                        .iter()
-                        .any(|m| module.contains(m.as_str()))
+                    let is_sdk = markers.v1_sdk_imports.iter().any(|m| module.contains(m.as_str()))
                         || ((ctx.has_sdk() || ctx.v1_url)
                             && markers
                                 .generic_sdk_imports
                                 .iter()
+                                .chain(&markers.transport_client_classes)
                                 .any(|m| module.contains(m.as_str())));
                     if is_sdk {
                         out.push(RawFinding {
@@ -486,8 +416,7 @@ impl<'c> Matcher<'c> {
             consumed_getter_calls.insert(call.node.id);
             let op = self.op(op_index);
             let receiver = text(&call.receiver);
-            let receiver_is_client = ctx.client_vars.contains(receiver.as_ref())
-                || inside_client_new(call.receiver.bytes);
+            let receiver_is_client = ctx.client_vars.contains(receiver.as_ref()) || inside_client_new(call.receiver.bytes);
             if !receiver_is_client && self_receivers.contains(&receiver.as_ref()) {
                 continue; // the project's own method of the same name
             }
@@ -499,7 +428,8 @@ impl<'c> Matcher<'c> {
             } else if ctx.has_sdk() {
                 let conf = if !op.common_name {
                     Confidence::High
-                } else if !ctx.client_vars.is_empty() {
+                } else if assigned_other.contains(receiver.as_ref()) {
+                    // The receiver holds something else we saw assigned: a look-alike method.
                     Confidence::Low
                 } else {
                     Confidence::Medium
@@ -510,10 +440,7 @@ impl<'c> Matcher<'c> {
             } else if op.common_name {
                 (Confidence::Low, vec![Evidence::NameOnly])
             } else if ctx.other_host {
-                (
-                    Confidence::Low,
-                    vec![Evidence::NameOnly, Evidence::OtherApiHost],
-                )
+                (Confidence::Low, vec![Evidence::NameOnly, Evidence::OtherApiHost])
             } else {
                 (Confidence::Medium, vec![Evidence::NameOnly])
             };
@@ -527,74 +454,62 @@ impl<'c> Matcher<'c> {
         }
 
         // 4. Literals: raw HTTP operation URLs, base URLs, header and parameter names.
+        // Keys of field reads (`$r['results']['access_token']`) read a response: not setup.
+        let read_keys: HashSet<usize> = facts
+            .accesses
+            .iter()
+            .filter(|a| a.is_read && literal_content(&text(&a.key)).chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .map(|a| a.key.id)
+            .collect();
         for s in &facts.strings {
             let t = text(s);
+            let content = literal_content(&t);
+            let mut names_operation = false;
             if let Some(c) = self.op_url.captures(&t) {
                 let op_index = self.camel[&c[2]];
                 let op = self.op(op_index);
-                let api_version = if c.get(1).is_some_and(|m| m.as_str() == "2") {
-                    ApiVersion::V1_2
-                } else {
-                    ApiVersion::V1
-                };
+                let api_version = if c.get(1).is_some_and(|m| m.as_str() == "2") { ApiVersion::V1_2 } else { ApiVersion::V1 };
                 let (confidence, evidence) = if self.v1_base.is_match(&t) {
                     (Confidence::High, vec![Evidence::V1UrlLiteral])
                 } else if ctx.v1_url {
-                    (
-                        Confidence::High,
-                        vec![Evidence::V1PathLiteral, Evidence::V1BaseUrlInFile],
-                    )
+                    (Confidence::High, vec![Evidence::V1PathLiteral, Evidence::V1BaseUrlInFile])
                 } else if ctx.has_sdk() {
-                    (
-                        Confidence::High,
-                        vec![Evidence::V1PathLiteral, Evidence::SdkImport],
-                    )
+                    (Confidence::High, vec![Evidence::V1PathLiteral, Evidence::SdkImport])
                 } else if op.common_name && ctx.other_host {
-                    (
-                        Confidence::Low,
-                        vec![Evidence::V1PathLiteral, Evidence::OtherApiHost],
-                    )
+                    (Confidence::Low, vec![Evidence::V1PathLiteral, Evidence::OtherApiHost])
                 } else {
                     (Confidence::Medium, vec![Evidence::V1PathLiteral])
                 };
-                out.push(RawFinding {
-                    rule: RuleRef::Operation(op_index),
-                    bytes: s.bytes,
-                    api_version,
-                    confidence,
-                    evidence,
-                });
-                continue;
-            }
-            if !ctx.has_v1() {
-                continue;
-            }
-            let content = literal_content(&t);
-            if let Some(c) = self.op_piece.captures(content) {
-                let op_index = self.camel[&c[2]];
-                let slash = !c[1].is_empty();
-                let op = self.op(op_index);
-                // A bare lower-case word ("upload") is too common a value to be an operation unless it is a path.
-                if slash || op.name.chars().any(|ch| ch.is_ascii_uppercase()) {
-                    let (confidence, mut evidence) = if ctx.v1_url {
-                        (Confidence::High, vec![Evidence::V1BaseUrlInFile])
-                    } else {
-                        (Confidence::Medium, ctx.sdk_evidence())
-                    };
-                    if evidence.is_empty() {
-                        evidence.push(Evidence::V1PathLiteral);
+                out.push(RawFinding { rule: RuleRef::Operation(op_index), bytes: s.bytes, api_version, confidence, evidence });
+                names_operation = true;
+            } else if ctx.has_v1() {
+                if let Some(c) = self.op_piece.captures(content) {
+                    let op_index = self.camel[&c[2]];
+                    let slash = !c[1].is_empty();
+                    let op = self.op(op_index);
+                    // A bare lower-case word ("upload") is too common a value to be an operation unless it is a path.
+                    if slash || op.name.chars().any(|ch| ch.is_ascii_uppercase()) {
+                        let (confidence, mut evidence) = if ctx.v1_url {
+                            (Confidence::High, vec![Evidence::V1BaseUrlInFile])
+                        } else {
+                            (Confidence::Medium, ctx.sdk_evidence())
+                        };
+                        if evidence.is_empty() {
+                            evidence.push(Evidence::V1PathLiteral);
+                        }
+                        out.push(RawFinding {
+                            rule: RuleRef::Operation(op_index),
+                            bytes: s.bytes,
+                            api_version: version,
+                            confidence,
+                            evidence,
+                        });
+                        names_operation = true;
                     }
-                    out.push(RawFinding {
-                        rule: RuleRef::Operation(op_index),
-                        bytes: s.bytes,
-                        api_version: version,
-                        confidence,
-                        evidence,
-                    });
-                    continue;
                 }
             }
-            if self.v1_base.is_match(&t) {
+            let base = self.v1_base.is_match(&t) || (ctx.has_v1() && self.account_host.is_match(&t));
+            if !names_operation && base {
                 if let Some(&rule) = self.setup_by_subject.get("base_url") {
                     let api_version = if t.contains("/v1.2") {
                         ApiVersion::V1_2
@@ -611,6 +526,9 @@ impl<'c> Matcher<'c> {
                         evidence: vec![Evidence::V1UrlLiteral],
                     });
                 }
+                continue;
+            }
+            if !ctx.has_v1() || read_keys.contains(&s.id) {
                 continue;
             }
             if let Some(rule) = self.setup_key_rule(content) {
@@ -653,12 +571,7 @@ impl<'c> Matcher<'c> {
                 continue;
             }
             if let Some(subject) = self.getters.get(text(&call.name).as_ref()) {
-                accessors.push(Accessor {
-                    node: call.node,
-                    object: call.receiver,
-                    subject,
-                    skip: false,
-                });
+                accessors.push(Accessor { node: call.node, object: call.receiver, subject, skip: false });
             }
         }
         for acc in &facts.accesses {
@@ -672,18 +585,9 @@ impl<'c> Matcher<'c> {
                 "message" => "message",
                 _ => continue,
             };
-            accessors.push(Accessor {
-                node: acc.node,
-                object: acc.object,
-                subject,
-                skip: !acc.is_read,
-            });
+            accessors.push(Accessor { node: acc.node, object: acc.object, subject, skip: !acc.is_read });
         }
-        let by_id: HashMap<usize, usize> = accessors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.node.id, i))
-            .collect();
+        let by_id: HashMap<usize, usize> = accessors.iter().enumerate().map(|(i, a)| (a.node.id, i)).collect();
         let mut consumed: HashSet<usize> = HashSet::new();
         let emit = |subject: &str, node: Span, out: &mut Vec<RawFinding>| {
             if let Some(&rule) = self.envelope_by_subject.get(subject) {
@@ -704,24 +608,13 @@ impl<'c> Matcher<'c> {
                 if accessors[inner].subject == "error" {
                     consumed.insert(a.object.id);
                     if !a.skip {
-                        emit(
-                            if a.subject == "code" {
-                                "error.code"
-                            } else {
-                                "error.message"
-                            },
-                            a.node,
-                            out,
-                        );
+                        emit(if a.subject == "code" { "error.code" } else { "error.message" }, a.node, out);
                     }
                 }
             }
         }
         for a in &accessors {
-            if a.skip
-                || consumed.contains(&a.node.id)
-                || !matches!(a.subject, "success" | "error" | "results")
-            {
+            if a.skip || consumed.contains(&a.node.id) || !matches!(a.subject, "success" | "error" | "results") {
                 continue;
             }
             let object = text(&a.object);

@@ -27,9 +27,7 @@ pub fn parse(lang: Lang, source: &[u8], timeout: Duration) -> Result<Tree, Parse
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let mut parser = Parser::new();
-                parser
-                    .set_language(&(lang.spec().grammar)())
-                    .map_err(|err| ParseFailure::Failed(err.to_string()))?;
+                parser.set_language(&(lang.spec().grammar)()).map_err(|err| ParseFailure::Failed(err.to_string()))?;
                 e.insert(parser)
             }
         };
@@ -47,11 +45,7 @@ pub fn parse(lang: Lang, source: &[u8], timeout: Duration) -> Result<Tree, Parse
                 &[][..]
             }
         };
-        let tree = parser.parse_with_options(
-            &mut read,
-            None,
-            Some(ParseOptions::new().progress_callback(&mut progress)),
-        );
+        let tree = parser.parse_with_options(&mut read, None, Some(ParseOptions::new().progress_callback(&mut progress)));
         match tree {
             Some(tree) => Ok(tree),
             None => {

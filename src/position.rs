@@ -20,10 +20,7 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex {
-            starts,
-            len: text.len(),
-        }
+        LineIndex { starts, len: text.len() }
     }
 
     /// 0-based line of a byte offset.
@@ -54,9 +51,7 @@ pub fn count_columns(bytes: &[u8]) -> (usize, usize) {
         return (bytes.len(), bytes.len());
     }
     let text = String::from_utf8_lossy(bytes);
-    text.chars().fold((0, 0), |(chars, units), c| {
-        (chars + 1, units + c.len_utf16())
-    })
+    text.chars().fold((0, 0), |(chars, units), c| (chars + 1, units + c.len_utf16()))
 }
 
 /// A resolved position: 1-based line and columns.
@@ -71,11 +66,7 @@ pub fn position(text: &[u8], index: &LineIndex, offset: usize) -> Position {
     let offset = offset.min(text.len());
     let line = index.line_of(offset);
     let (chars, units) = count_columns(&text[index.line_start(line)..offset]);
-    Position {
-        line: line + 1,
-        column: chars + 1,
-        utf16_column: units + 1,
-    }
+    Position { line: line + 1, column: chars + 1, utf16_column: units + 1 }
 }
 
 /// Longest snippet line kept whole; longer lines (minified code) are cut around the finding.
@@ -84,38 +75,23 @@ const MAX_SNIPPET_LINES: usize = 5;
 
 /// The source lines of a span (at most five, long lines cut around the span) and the span's
 /// byte offsets inside that snippet.
-pub fn snippet(
-    text: &[u8],
-    index: &LineIndex,
-    start: usize,
-    end: usize,
-) -> (String, (usize, usize)) {
+pub fn snippet(text: &[u8], index: &LineIndex, start: usize, end: usize) -> (String, (usize, usize)) {
     let first = index.line_of(start);
-    let last = index
-        .line_of(end.max(start))
-        .min(first + MAX_SNIPPET_LINES - 1);
+    let last = index.line_of(end.max(start)).min(first + MAX_SNIPPET_LINES - 1);
     let from = index.line_start(first);
     let to = index.line_end(text, last);
-    if to - from <= MAX_SNIPPET_LINE * MAX_SNIPPET_LINES
-        && index.line_end(text, first) - from <= MAX_SNIPPET_LINE
-    {
+    if to - from <= MAX_SNIPPET_LINE * MAX_SNIPPET_LINES && index.line_end(text, first) - from <= MAX_SNIPPET_LINE {
         let raw = &text[from..to];
         let mut out = String::from_utf8_lossy(&text[from..start.max(from)]).into_owned();
         let span_start = out.len();
-        out.push_str(&String::from_utf8_lossy(
-            &text[start.max(from)..end.clamp(start, to)],
-        ));
+        out.push_str(&String::from_utf8_lossy(&text[start.max(from)..end.clamp(start, to)]));
         let span_end = out.len();
         out.push_str(&String::from_utf8_lossy(&text[end.clamp(start, to)..to]));
         let out = out.replace('\r', "");
         // Removing `\r` only shifts offsets in multi-line snippets with CRLF; recompute there.
         if raw.contains(&b'\r') {
-            let before = String::from_utf8_lossy(&text[from..start.max(from)])
-                .replace('\r', "")
-                .len();
-            let inside = String::from_utf8_lossy(&text[start.max(from)..end.clamp(start, to)])
-                .replace('\r', "")
-                .len();
+            let before = String::from_utf8_lossy(&text[from..start.max(from)]).replace('\r', "").len();
+            let inside = String::from_utf8_lossy(&text[start.max(from)..end.clamp(start, to)]).replace('\r', "").len();
             return (out, (before, before + inside));
         }
         return (out, (span_start, span_end));
@@ -123,27 +99,15 @@ pub fn snippet(
     // One long line: keep a window around the span, on character boundaries.
     let line_end = index.line_end(text, first);
     let win_start = floor_char(text, start.saturating_sub(80).max(from));
-    let win_end = floor_char(
-        text,
-        (start + MAX_SNIPPET_LINE)
-            .min(line_end)
-            .max(end.min(line_end))
-            .min(start + 2 * MAX_SNIPPET_LINE)
-            .min(line_end),
-    );
+    let win_end =
+        floor_char(text, (start + MAX_SNIPPET_LINE).min(line_end).max(end.min(line_end)).min(start + 2 * MAX_SNIPPET_LINE).min(line_end));
     let prefix = if win_start > from { "…" } else { "" };
     let mut out = String::from(prefix);
-    out.push_str(&String::from_utf8_lossy(
-        &text[win_start..start.max(win_start)],
-    ));
+    out.push_str(&String::from_utf8_lossy(&text[win_start..start.max(win_start)]));
     let span_start = out.len();
-    out.push_str(&String::from_utf8_lossy(
-        &text[start.max(win_start)..end.clamp(start, win_end.max(start))],
-    ));
+    out.push_str(&String::from_utf8_lossy(&text[start.max(win_start)..end.clamp(start, win_end.max(start))]));
     let span_end = out.len();
-    out.push_str(&String::from_utf8_lossy(
-        &text[end.clamp(start, win_end.max(start))..win_end.max(start)],
-    ));
+    out.push_str(&String::from_utf8_lossy(&text[end.clamp(start, win_end.max(start))..win_end.max(start)]));
     if win_end < line_end {
         out.push('…');
     }
@@ -169,8 +133,8 @@ mod tests {
         let at = text.windows(7).position(|w| w == b"getUser").unwrap();
         let p = position(text, &index, at);
         assert_eq!(p.line, 1);
-        assert_eq!(p.column, 17);
-        assert_eq!(p.utf16_column, 18);
+        assert_eq!(p.column, 16);
+        assert_eq!(p.utf16_column, 17);
     }
 
     #[test]

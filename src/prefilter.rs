@@ -20,10 +20,7 @@ impl Prefilter {
             .match_kind(MatchKind::LeftmostFirst)
             .build(&triggers)
             .expect("prefilter triggers build");
-        Prefilter {
-            automaton,
-            triggers,
-        }
+        Prefilter { automaton, triggers }
     }
 
     /// True when the file may hold a finding and must be parsed.
@@ -51,12 +48,7 @@ pub fn triggers(catalog: &Catalog) -> Vec<String> {
         }
     }
     let c = &catalog.context;
-    for marker in c
-        .v1_sdk_imports
-        .iter()
-        .chain(&c.v1_client_classes)
-        .chain(&c.distinctive_client_classes)
-    {
+    for marker in c.v1_sdk_imports.iter().chain(&c.v1_client_classes).chain(&c.distinctive_client_classes) {
         out.push(marker.clone());
     }
     // Host markers: every v1.x base URL the matcher accepts contains one of these.

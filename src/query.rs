@@ -76,11 +76,7 @@ pub struct Span {
 
 impl Span {
     fn of(node: Node) -> Span {
-        Span {
-            id: node.id(),
-            bytes: (node.start_byte(), node.end_byte()),
-            row: node.start_position().row,
-        }
+        Span { id: node.id(), bytes: (node.start_byte(), node.end_byte()), row: node.start_position().row }
     }
     pub fn range(&self) -> Range<usize> {
         self.bytes.0..self.bytes.1
@@ -152,25 +148,16 @@ type Compiled = HashMap<Lang, Result<CompiledQuery, String>>;
 
 fn compiled() -> &'static Compiled {
     static QUERIES: OnceLock<Compiled> = OnceLock::new();
-    QUERIES.get_or_init(|| {
-        LANGUAGES
-            .iter()
-            .map(|spec| (spec.lang, compile(spec)))
-            .collect()
-    })
+    QUERIES.get_or_init(|| LANGUAGES.iter().map(|spec| (spec.lang, compile(spec))).collect())
 }
 
 fn compile(spec: &LanguageSpec) -> Result<CompiledQuery, String> {
     let source = query_source(spec);
-    let query = Query::new(&(spec.grammar)(), &source)
-        .map_err(|e| format!("{e} (queries/{}/*.scm)", spec.query_dir))?;
+    let query = Query::new(&(spec.grammar)(), &source).map_err(|e| format!("{e} (queries/{}/*.scm)", spec.query_dir))?;
     let roles = query
         .capture_names()
         .iter()
-        .map(|name| {
-            Role::from_capture_name(name)
-                .ok_or_else(|| format!("unknown capture @{name} in queries/{}/", spec.query_dir))
-        })
+        .map(|name| Role::from_capture_name(name).ok_or_else(|| format!("unknown capture @{name} in queries/{}/", spec.query_dir)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(CompiledQuery { query, roles })
 }
@@ -179,14 +166,8 @@ fn compile(spec: &LanguageSpec) -> Result<CompiledQuery, String> {
 pub fn for_language(lang: Lang) -> Result<&'static CompiledQuery, QueryError> {
     match compiled().get(&lang) {
         Some(Ok(q)) => Ok(q),
-        Some(Err(message)) => Err(QueryError {
-            language: lang.name(),
-            message: message.clone(),
-        }),
-        None => Err(QueryError {
-            language: lang.name(),
-            message: "no queries".into(),
-        }),
+        Some(Err(message)) => Err(QueryError { language: lang.name(), message: message.clone() }),
+        None => Err(QueryError { language: lang.name(), message: "no queries".into() }),
     }
 }
 
@@ -199,14 +180,7 @@ pub fn check_all() -> Result<(), QueryError> {
 }
 
 /// Runs the query over `tree` and fills `facts`.
-pub fn extract(
-    q: &CompiledQuery,
-    spec: &LanguageSpec,
-    tree: &Tree,
-    source: &[u8],
-    cursor: &mut QueryCursor,
-    facts: &mut FileFacts,
-) {
+pub fn extract(q: &CompiledQuery, spec: &LanguageSpec, tree: &Tree, source: &[u8], cursor: &mut QueryCursor, facts: &mut FileFacts) {
     facts.clear();
     let mut matches = cursor.matches(&q.query, tree.root_node(), source);
     while let Some(m) = matches.next() {
@@ -215,36 +189,23 @@ pub fn extract(
         for cap in m.captures {
             let role = q.roles[cap.index as usize];
             match role {
-                Role::Call | Role::Access | Role::New | Role::Import | Role::Assign => {
-                    main = Some((role, cap.node))
-                }
+                Role::Call | Role::Access | Role::New | Role::Import | Role::Assign => main = Some((role, cap.node)),
                 Role::String => facts.strings.push(Span::of(cap.node)),
                 Role::Key => facts.keys.push(Span::of(cap.node)),
-                Role::CallName
-                | Role::AccessKey
-                | Role::NewClass
-                | Role::ImportModule
-                | Role::AssignLeft => a = Some(cap.node),
+                Role::CallName | Role::AccessKey | Role::NewClass | Role::ImportModule | Role::AssignLeft => a = Some(cap.node),
                 Role::CallReceiver | Role::AccessObject | Role::AssignRight => b = Some(cap.node),
                 Role::Helper => {}
             }
         }
         let Some((role, node)) = main else { continue };
         match (role, a, b) {
-            (Role::Call, Some(name), Some(receiver)) => facts.calls.push(CallFact {
-                node: Span::of(node),
-                name: Span::of(name),
-                receiver: Span::of(receiver),
-            }),
+            (Role::Call, Some(name), Some(receiver)) => {
+                facts.calls.push(CallFact { node: Span::of(node), name: Span::of(name), receiver: Span::of(receiver) })
+            }
             (Role::Access, Some(key), Some(object)) => {
                 let parent = node.parent();
-                let is_field = |field: &str| {
-                    parent
-                        .and_then(|p| p.child_by_field_name(field))
-                        .is_some_and(|n| n.id() == node.id())
-                };
-                let is_write = parent.is_some_and(|p| spec.assignment_kinds.contains(&p.kind()))
-                    && is_field("left");
+                let is_field = |field: &str| parent.and_then(|p| p.child_by_field_name(field)).is_some_and(|n| n.id() == node.id());
+                let is_write = parent.is_some_and(|p| spec.assignment_kinds.contains(&p.kind())) && is_field("left");
                 let is_callee = is_field("function");
                 facts.accesses.push(AccessFact {
                     node: Span::of(node),
@@ -253,18 +214,9 @@ pub fn extract(
                     is_read: !is_write && !is_callee,
                 })
             }
-            (Role::New, Some(class), _) => facts.news.push(NamedFact {
-                node: Span::of(node),
-                name: Span::of(class),
-            }),
-            (Role::Import, Some(module), _) => facts.imports.push(NamedFact {
-                node: Span::of(node),
-                name: Span::of(module),
-            }),
-            (Role::Assign, Some(left), Some(right)) => facts.assigns.push(AssignFact {
-                left: Span::of(left),
-                right: Span::of(right),
-            }),
+            (Role::New, Some(class), _) => facts.news.push(NamedFact { node: Span::of(node), name: Span::of(class) }),
+            (Role::Import, Some(module), _) => facts.imports.push(NamedFact { node: Span::of(node), name: Span::of(module) }),
+            (Role::Assign, Some(left), Some(right)) => facts.assigns.push(AssignFact { left: Span::of(left), right: Span::of(right) }),
             _ => {}
         }
     }

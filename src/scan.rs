@@ -37,12 +37,7 @@ impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
             roots: vec![PathBuf::from(".")],
-            walk: WalkOptions {
-                no_ignore: false,
-                excludes: vec![],
-                languages: vec![],
-                follow_links: false,
-            },
+            walk: WalkOptions { no_ignore: false, excludes: vec![], languages: vec![], follow_links: false },
             jobs: 0,
             max_filesize: DEFAULT_MAX_FILESIZE,
             min_confidence: Confidence::Medium,
@@ -108,26 +103,15 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
     let (candidates, mut skipped) = walk(&options.roots, &options.walk)?;
     let matcher = Matcher::new(catalog);
     let prefilter = Prefilter::new(catalog);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .build()
-        .map_err(|e| ScanError::Threads(e.to_string()))?;
-    let outcomes: Vec<FileOutcome> = pool.install(|| {
-        candidates
-            .par_iter()
-            .map(|c| scan_file(c, &matcher, &prefilter, options))
-            .collect()
-    });
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().map_err(|e| ScanError::Threads(e.to_string()))?;
+    let outcomes: Vec<FileOutcome> = pool.install(|| candidates.par_iter().map(|c| scan_file(c, &matcher, &prefilter, options)).collect());
 
     let mut stats = Stats::default();
     let mut findings = Vec::new();
     let mut warnings = Vec::new();
     for (candidate, outcome) in candidates.iter().zip(outcomes) {
         if let Some(reason) = outcome.skipped {
-            skipped.push(Skip {
-                path: candidate.display.clone(),
-                reason,
-            });
+            skipped.push(Skip { path: candidate.display.clone(), reason });
             continue;
         }
         stats.files_scanned += 1;
@@ -136,20 +120,13 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
         stats.files_with_findings += usize::from(!outcome.findings.is_empty());
         stats.below_min_confidence += outcome.below;
         findings.extend(outcome.findings);
-        warnings.extend(outcome.warnings.into_iter().map(|reason| Skip {
-            path: candidate.display.clone(),
-            reason,
-        }));
+        warnings.extend(outcome.warnings.into_iter().map(|reason| Skip { path: candidate.display.clone(), reason }));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     skipped.sort();
     warnings.sort();
     Ok(ScanReport {
-        roots: options
-            .roots
-            .iter()
-            .map(|r| r.display().to_string())
-            .collect(),
+        roots: options.roots.iter().map(|r| r.display().to_string()).collect(),
         findings,
         skipped,
         warnings,
@@ -212,19 +189,11 @@ fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
     bytes
 }
 
-fn scan_file(
-    candidate: &Candidate,
-    matcher: &Matcher,
-    prefilter: &Prefilter,
-    options: &ScanOptions,
-) -> FileOutcome {
+fn scan_file(candidate: &Candidate, matcher: &Matcher, prefilter: &Prefilter, options: &ScanOptions) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     if let Some(size) = candidate.size {
         if size > options.max_filesize {
-            outcome.skipped = Some(format!(
-                "larger than --max-filesize ({size} bytes > {} bytes)",
-                options.max_filesize
-            ));
+            outcome.skipped = Some(format!("larger than --max-filesize ({size} bytes > {} bytes)", options.max_filesize));
             return outcome;
         }
     }
@@ -236,10 +205,7 @@ fn scan_file(
         }
     };
     if bytes.len() as u64 > options.max_filesize {
-        outcome.skipped = Some(format!(
-            "larger than --max-filesize (more than {} bytes)",
-            options.max_filesize
-        ));
+        outcome.skipped = Some(format!("larger than --max-filesize (more than {} bytes)", options.max_filesize));
         return outcome;
     }
     outcome.read_bytes = bytes.len() as u64;
@@ -255,23 +221,16 @@ fn scan_file(
         return outcome;
     }
     if let Some(at) = memchr_nul(&source) {
-        outcome
-            .warnings
-            .push(format!("NUL byte at offset {at}; scanned as text"));
+        outcome.warnings.push(format!("NUL byte at offset {at}; scanned as text"));
     }
     if std::str::from_utf8(&source).is_err() {
-        outcome.warnings.push(
-            "not valid UTF-8 (Latin-1 or another legacy encoding?): scanned byte for byte".into(),
-        );
+        outcome.warnings.push("not valid UTF-8 (Latin-1 or another legacy encoding?): scanned byte for byte".into());
     }
     let spec = candidate.lang.spec();
     let tree = match parse(candidate.lang, &source, options.parse_timeout) {
         Ok(tree) => tree,
         Err(ParseFailure::TimedOut(limit)) => {
-            outcome.skipped = Some(format!(
-                "parsing took longer than {} s (pathological nesting or size?)",
-                limit.as_secs_f32()
-            ));
+            outcome.skipped = Some(format!("parsing took longer than {} s (pathological nesting or size?)", limit.as_secs_f32()));
             return outcome;
         }
         Err(ParseFailure::Failed(why)) => {
@@ -281,9 +240,7 @@ fn scan_file(
     };
     outcome.parsed = true;
     if tree.root_node().has_error() {
-        outcome
-            .warnings
-            .push("syntax errors: findings come from the parts that parse".into());
+        outcome.warnings.push("syntax errors: findings come from the parts that parse".into());
     }
     let Ok(compiled) = query::for_language(candidate.lang) else {
         return outcome; // checked before the scan started
@@ -307,16 +264,7 @@ fn scan_file(
                 outcome.below += 1;
                 continue;
             }
-            outcome.findings.push(resolve(
-                r,
-                matcher,
-                spec.sdk_language,
-                spec.name,
-                &candidate.display,
-                &source,
-                &index,
-                &hashes,
-            ));
+            outcome.findings.push(resolve(r, matcher, spec.sdk_language, spec.name, &candidate.display, &source, &index, &hashes));
         }
     });
     outcome
@@ -368,11 +316,7 @@ fn resolve(
         message: view.message,
         effort: view.effort.clone(),
         category: view.category,
-        replacement: Replacement {
-            rest: view.rest,
-            sdk: view.sdk.to_string(),
-            docs_url: view.docs_url.to_string(),
-        },
+        replacement: Replacement { rest: view.rest, sdk: view.sdk.to_string(), docs_url: view.docs_url.to_string() },
         fingerprint: hashes.get(start.line - 1).cloned().unwrap_or_default(),
         utf16_columns: (start.utf16_column, end.utf16_column),
         snippet_span,

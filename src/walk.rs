@@ -49,27 +49,19 @@ pub fn display_path(path: &Path, base: &Path) -> String {
     let s = rel.to_string_lossy().replace('\\', "/");
     let s = s.trim_start_matches("./").to_string();
     if s.is_empty() {
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     } else {
         s
     }
 }
 
 /// Collects the files under `roots` in a stable order.
-pub fn walk(
-    roots: &[PathBuf],
-    options: &WalkOptions,
-) -> Result<(Vec<Candidate>, Vec<Skip>), WalkError> {
+pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>, Vec<Skip>), WalkError> {
     let mut candidates = Vec::new();
     let mut skipped = Vec::new();
     let multi = roots.len() > 1;
     for root in roots {
-        let meta = std::fs::metadata(root).map_err(|e| WalkError::BadRoot {
-            path: root.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let meta = std::fs::metadata(root).map_err(|e| WalkError::BadRoot { path: root.display().to_string(), reason: e.to_string() })?;
         // Paths are shown relative to the root; with several roots, relative to where the user
         // stands, so that two roots never produce the same path.
         let base: PathBuf = if multi {
@@ -80,24 +72,14 @@ pub fn walk(
             root.parent().map(Path::to_path_buf).unwrap_or_default()
         };
         if meta.is_dir() {
-            std::fs::read_dir(root).map_err(|e| WalkError::BadRoot {
-                path: root.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            std::fs::read_dir(root).map_err(|e| WalkError::BadRoot { path: root.display().to_string(), reason: e.to_string() })?;
         }
         let mut overrides = OverrideBuilder::new(root);
         for pattern in &options.excludes {
-            overrides
-                .add(&format!("!{pattern}"))
-                .map_err(|e| WalkError::BadExclude {
-                    pattern: pattern.clone(),
-                    reason: e.to_string(),
-                })?;
+            overrides.add(&format!("!{pattern}")).map_err(|e| WalkError::BadExclude { pattern: pattern.clone(), reason: e.to_string() })?;
         }
-        let overrides = overrides.build().map_err(|e| WalkError::BadExclude {
-            pattern: options.excludes.join(", "),
-            reason: e.to_string(),
-        })?;
+        let overrides =
+            overrides.build().map_err(|e| WalkError::BadExclude { pattern: options.excludes.join(", "), reason: e.to_string() })?;
         let walker = WalkBuilder::new(root)
             .standard_filters(!options.no_ignore)
             .hidden(!options.no_ignore)
@@ -112,12 +94,8 @@ pub fn walk(
                 Ok(entry) => entry,
                 Err(err) => {
                     let (path, reason) = describe_walk_error(&err);
-                    skipped.push(Skip {
-                        path: path
-                            .map(|p| display_path(&p, &base))
-                            .unwrap_or_else(|| root.display().to_string()),
-                        reason,
-                    });
+                    skipped
+                        .push(Skip { path: path.map(|p| display_path(&p, &base)).unwrap_or_else(|| root.display().to_string()), reason });
                     continue;
                 }
             };
@@ -131,34 +109,21 @@ pub fn walk(
             let Some(lang) = Lang::detect(path) else {
                 continue;
             };
-            if !options.languages.is_empty()
-                && !options.languages.iter().any(|l| l.name() == lang.name())
-            {
+            if !options.languages.is_empty() && !options.languages.iter().any(|l| l.name() == lang.name()) {
                 continue;
             }
             let display = display_path(path, &base);
             if file_type.is_symlink() {
                 // Links are followed only with --follow; a link to a file inside the tree is scanned there.
-                skipped.push(Skip {
-                    path: display,
-                    reason: "symbolic link (not followed)".into(),
-                });
+                skipped.push(Skip { path: display, reason: "symbolic link (not followed)".into() });
                 continue;
             }
             if !file_type.is_file() {
-                skipped.push(Skip {
-                    path: display,
-                    reason: "not a regular file (FIFO, socket or device)".into(),
-                });
+                skipped.push(Skip { path: display, reason: "not a regular file (FIFO, socket or device)".into() });
                 continue;
             }
             let size = entry.metadata().ok().map(|m| m.len());
-            candidates.push(Candidate {
-                path: path.to_path_buf(),
-                display,
-                lang,
-                size,
-            });
+            candidates.push(Candidate { path: path.to_path_buf(), display, lang, size });
         }
     }
     Ok((candidates, skipped))
@@ -169,10 +134,7 @@ fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
         ignore::Error::WithPath { path, err } => (Some(path.clone()), describe_walk_error(err).1),
         ignore::Error::WithDepth { err, .. } => describe_walk_error(err),
         ignore::Error::WithLineNumber { err, .. } => describe_walk_error(err),
-        ignore::Error::Loop { child, ancestor } => (
-            Some(child.clone()),
-            format!("symbolic link loop (back to {})", ancestor.display()),
-        ),
+        ignore::Error::Loop { child, ancestor } => (Some(child.clone()), format!("symbolic link loop (back to {})", ancestor.display())),
         ignore::Error::Io(e) => (None, io_reason(e)),
         other => (None, other.to_string()),
     }

@@ -29,10 +29,7 @@ pub struct Tool {
 }
 
 pub fn tool() -> Tool {
-    Tool {
-        name: env!("CARGO_PKG_NAME"),
-        version: env!("CARGO_PKG_VERSION"),
-    }
+    Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") }
 }
 
 #[derive(Serialize)]
@@ -74,22 +71,8 @@ pub fn render(report: &ScanReport, catalog_version: u32) -> String {
             totals: totals(&report.findings),
         },
         findings: &report.findings,
-        skipped: report
-            .skipped
-            .iter()
-            .map(|s| PathReason {
-                path: &s.path,
-                reason: &s.reason,
-            })
-            .collect(),
-        warnings: report
-            .warnings
-            .iter()
-            .map(|s| PathMessage {
-                path: &s.path,
-                message: &s.reason,
-            })
-            .collect(),
+        skipped: report.skipped.iter().map(|s| PathReason { path: &s.path, reason: &s.reason }).collect(),
+        warnings: report.warnings.iter().map(|s| PathMessage { path: &s.path, message: &s.reason }).collect(),
     };
     let mut text = serde_json::to_string_pretty(&out).expect("report serializes");
     text.push('\n');

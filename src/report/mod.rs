@@ -34,11 +34,7 @@ pub fn totals(findings: &[Finding]) -> Totals {
         effort_points: 0,
         effort_by_class: BTreeMap::new(),
     };
-    for class in [
-        EffortClass::Trivial,
-        EffortClass::Moderate,
-        EffortClass::Redesign,
-    ] {
+    for class in [EffortClass::Trivial, EffortClass::Moderate, EffortClass::Redesign] {
         t.effort_by_class.insert(class.as_str(), 0);
     }
     for f in findings {
@@ -49,9 +45,7 @@ pub fn totals(findings: &[Finding]) -> Totals {
         }
         *t.by_rule.entry(f.rule_id.clone()).or_default() += 1;
         t.effort_points += u64::from(f.effort.points);
-        *t.effort_by_class
-            .entry(f.effort.class.as_str())
-            .or_default() += 1;
+        *t.effort_by_class.entry(f.effort.class.as_str()).or_default() += 1;
     }
     t
 }

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity, SourceCode, SourceSpan,
+    SpanContents,
 };
 
 use super::totals;
@@ -29,12 +29,7 @@ struct SnippetSource {
 }
 
 impl SourceCode for SnippetSource {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
@@ -54,12 +49,7 @@ struct FindingDiagnostic<'a> {
 
 impl std::fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let first = self
-            .finding
-            .message
-            .split(". ")
-            .next()
-            .unwrap_or(&self.finding.message);
+        let first = self.finding.message.split(". ").next().unwrap_or(&self.finding.message);
         write!(f, "{}", first.trim_end_matches('.'))
     }
 }
@@ -104,19 +94,8 @@ impl Diagnostic for Rendered<'_> {
         let f = self.diagnostic.finding;
         let mut help = String::new();
         let _ = writeln!(help, "Files.com REST: {}", f.replacement.rest.join("; "));
-        let _ = writeln!(
-            help,
-            "Files.com {} SDK: {}",
-            sdk_label(f.language),
-            f.replacement.sdk
-        );
-        let _ = writeln!(
-            help,
-            "effort: {} ({} points), {} change",
-            f.effort.class.as_str(),
-            f.effort.points,
-            f.category.as_str()
-        );
+        let _ = writeln!(help, "Files.com {} SDK: {}", sdk_label(f.language), f.replacement.sdk);
+        let _ = writeln!(help, "effort: {} ({} points), {} change", f.effort.class.as_str(), f.effort.points, f.category.as_str());
         let _ = write!(help, "docs: {}", f.replacement.docs_url);
         Some(Box::new(help))
     }
@@ -127,23 +106,10 @@ impl Diagnostic for Rendered<'_> {
         let f = self.diagnostic.finding;
         let (a, b) = f.snippet_span;
         let label = match &f.operation {
-            Some(op) => format!(
-                "{op} ({} confidence: {})",
-                f.confidence.as_str(),
-                evidence_text(f)
-            ),
-            None => format!(
-                "{} ({} confidence: {})",
-                f.subject,
-                f.confidence.as_str(),
-                evidence_text(f)
-            ),
+            Some(op) => format!("{op} ({} confidence: {})", f.confidence.as_str(), evidence_text(f)),
+            None => format!("{} ({} confidence: {})", f.subject, f.confidence.as_str(), evidence_text(f)),
         };
-        Some(Box::new(std::iter::once(LabeledSpan::new(
-            Some(label),
-            a,
-            b.saturating_sub(a),
-        ))))
+        Some(Box::new(std::iter::once(LabeledSpan::new(Some(label), a, b.saturating_sub(a)))))
     }
 }
 
@@ -158,12 +124,7 @@ fn sdk_label(language: &str) -> &str {
 fn evidence_text(f: &Finding) -> String {
     f.evidence
         .iter()
-        .map(|e| {
-            serde_json::to_value(e)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        })
+        .map(|e| serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -172,23 +133,14 @@ fn evidence_text(f: &Finding) -> String {
 pub fn render(report: &ScanReport, style: Style, show_timing: bool) -> String {
     let theme = match style {
         Style::Color => GraphicalTheme::unicode(),
-        Style::Plain => GraphicalTheme {
-            characters: miette::ThemeCharacters::ascii(),
-            styles: miette::ThemeStyles::none(),
-        },
+        Style::Plain => GraphicalTheme { characters: miette::ThemeCharacters::ascii(), styles: miette::ThemeStyles::none() },
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(120)
-        .with_context_lines(1);
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(120).with_context_lines(1);
     let mut out = String::new();
     for finding in &report.findings {
         let rendered = Rendered {
             diagnostic: FindingDiagnostic { finding },
-            source: SnippetSource {
-                name: finding.path.clone(),
-                text: finding.snippet.clone(),
-                first_line: finding.line - 1,
-            },
+            source: SnippetSource { name: finding.path.clone(), text: finding.snippet.clone(), first_line: finding.line - 1 },
         };
         let _ = handler.render_report(&mut out, &rendered);
         out.push('\n');
@@ -203,21 +155,11 @@ fn summary(report: &ScanReport, show_timing: bool) -> String {
     let mut out = String::new();
     let kinds = ["call", "envelope_check", "setup"]
         .iter()
-        .map(|k| {
-            format!(
-                "{} {}",
-                t.by_kind.get(k).copied().unwrap_or(0),
-                k.replace('_', " ")
-            )
-        })
+        .map(|k| format!("{} {}", t.by_kind.get(k).copied().unwrap_or(0), k.replace('_', " ")))
         .collect::<Vec<_>>()
         .join(", ");
     let _ = writeln!(out, "Summary");
-    let _ = writeln!(
-        out,
-        "  files scanned:       {} ({} parsed after the prefilter)",
-        s.files_scanned, s.files_parsed
-    );
+    let _ = writeln!(out, "  files scanned:       {} ({} parsed after the prefilter)", s.files_scanned, s.files_parsed);
     let _ = writeln!(out, "  files with findings: {}", s.files_with_findings);
     let _ = writeln!(out, "  findings:            {} ({kinds})", t.findings);
     let _ = writeln!(
@@ -229,11 +171,7 @@ fn summary(report: &ScanReport, show_timing: bool) -> String {
         t.effort_by_class.get("redesign").unwrap_or(&0)
     );
     if show_timing {
-        let _ = writeln!(
-            out,
-            "  elapsed:             {:.2} s",
-            report.elapsed.as_secs_f64()
-        );
+        let _ = writeln!(out, "  elapsed:             {:.2} s", report.elapsed.as_secs_f64());
     }
     if !t.by_operation.is_empty() {
         let _ = writeln!(out, "Findings per operation");
