@@ -273,7 +273,7 @@ impl<'c> Matcher<'c> {
                 ctx.v2 = true;
                 continue;
             }
-            if markers.v1_sdk_imports.iter().any(|m| module.contains(m.as_str())) {
+            if markers.v1_sdk_imports.iter().any(|m| module.contains(m.as_str()) || whole.contains(m.as_str())) {
                 ctx.v1_import = true;
             } else if markers.generic_sdk_imports.iter().any(|m| module.contains(m.as_str())) {
                 generic_import = true;
@@ -360,9 +360,12 @@ impl<'c> Matcher<'c> {
             }
         }
         ctx.client_vars = client_vars;
+        // Variables that hold an object of another class (`$repo = new UserRepository()`).
+        let other_news: Vec<(usize, usize)> = facts.news.iter().map(|n| n.node.bytes).filter(|b| !ctx.client_news.contains(b)).collect();
         let assigned_other: HashSet<&str> = facts
             .assigns
             .iter()
+            .filter(|a| other_news.iter().any(|&(x, y)| x == a.right.bytes.0 && y == a.right.bytes.1))
             .map(|a| std::str::from_utf8(&source[a.left.range()]).unwrap_or(""))
             .filter(|left| !ctx.client_vars.contains(left))
             .collect();
@@ -420,13 +423,16 @@ impl<'c> Matcher<'c> {
             if !receiver_is_client && self_receivers.contains(&receiver.as_ref()) {
                 continue; // the project's own method of the same name
             }
-            if op.availability != Availability::AllSdks && !receiver_is_client {
+            let vendored_only = op.availability != Availability::AllSdks;
+            if vendored_only && !receiver_is_client && !ctx.has_sdk() {
                 continue; // no published Python/PHP/JS SDK has it: only a vendored client would
             }
             let (confidence, evidence) = if receiver_is_client {
                 (Confidence::High, vec![Evidence::ReceiverIsClient])
             } else if ctx.has_sdk() {
-                let conf = if !op.common_name {
+                let conf = if vendored_only {
+                    Confidence::Medium
+                } else if !op.common_name {
                     Confidence::High
                 } else if assigned_other.contains(receiver.as_ref()) {
                     // The receiver holds something else we saw assigned: a look-alike method.
