@@ -6,6 +6,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::catalog::{snake_case, Catalog};
+use crate::finding::Confidence;
 
 pub struct Prefilter {
     automaton: AhoCorasick,
@@ -13,8 +14,14 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
+    /// The prefilter that lets through every file that could produce any finding.
     pub fn new(catalog: &Catalog) -> Prefilter {
-        let triggers = triggers(catalog);
+        Prefilter::for_confidence(catalog, Confidence::Low)
+    }
+
+    /// The prefilter for a scan that reports findings at or above `min_confidence`.
+    pub fn for_confidence(catalog: &Catalog, min_confidence: Confidence) -> Prefilter {
+        let triggers = triggers(catalog, min_confidence);
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
@@ -33,18 +40,21 @@ impl Prefilter {
     }
 }
 
-/// Every literal whose presence could make a file produce a finding.
-pub fn triggers(catalog: &Catalog) -> Vec<String> {
+/// Every literal whose presence could make a file produce a finding at `min_confidence`.
+///
+/// A common operation name (`getUser`) on its own only ever yields a low-confidence finding: at
+/// medium and above it matters only in a v1.x path (`/v1/getUser`) or next to ExaVault context,
+/// and every kind of context (host, SDK module, client class) is a trigger of its own.
+pub fn triggers(catalog: &Catalog, min_confidence: Confidence) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for op in &catalog.operations {
-        if op.name.chars().any(|c| c.is_ascii_uppercase()) {
-            out.push(op.name.clone());
-            out.push(snake_case(&op.name));
-        } else {
-            // A plain word ("upload") is only an operation as a v1.x path; a file that names it
-            // without a host marker has no other way to be ExaVault code.
+        let path_only = !op.name.chars().any(|c| c.is_ascii_uppercase()) || (op.common_name && min_confidence > Confidence::Low);
+        if path_only {
             out.push(format!("/v1/{}", op.name));
             out.push(format!("/v1.2/{}", op.name));
+        } else {
+            out.push(op.name.clone());
+            out.push(snake_case(&op.name));
         }
     }
     let c = &catalog.context;
@@ -64,7 +74,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn triggers_cover_every_operation_spelling() {
+    fn triggers_cover_every_operation_spelling_at_low_confidence() {
         let catalog = Catalog::embedded().unwrap();
         let pre = Prefilter::new(&catalog);
         for op in &catalog.operations {
@@ -78,5 +88,15 @@ mod tests {
             }
         }
         assert!(!pre.may_match(b"<?php echo 'hello world';"));
+    }
+
+    #[test]
+    fn common_names_alone_are_not_parsed_at_the_default_confidence() {
+        let catalog = Catalog::embedded().unwrap();
+        let pre = Prefilter::for_confidence(&catalog, Confidence::Medium);
+        assert!(!pre.may_match(b"<?php $user = $this->security->getUser();"));
+        assert!(pre.may_match(b"<?php $r = $client->post('/v1.2/getUser');"));
+        assert!(pre.may_match(b"<?php $r = $client->getResourceList($t, '/');"));
+        assert!(pre.may_match(b"<?php $api = new V1Api($c); $api->getUser($t, 'bob');"));
     }
 }

@@ -83,7 +83,7 @@ fn negative_fixtures_are_clean_at_the_default_confidence() {
 #[test]
 fn every_positive_fixture_passes_the_prefilter() {
     let catalog = exavault_migrate::catalog::Catalog::embedded().unwrap();
-    let prefilter = exavault_migrate::prefilter::Prefilter::new(&catalog);
+    let prefilter = exavault_migrate::prefilter::Prefilter::for_confidence(&catalog, exavault_migrate::finding::Confidence::Medium);
     let root = repo().join("tests/fixtures");
     let expected = expectations(&root);
     let files: std::collections::BTreeSet<&String> = expected.iter().map(|e| &e.0).collect();
