@@ -13,6 +13,8 @@ pub enum Kind {
     EnvelopeCheck,
     /// Credentials, base URL, SDK client construction or import.
     Setup,
+    /// A call of the project's own function that wraps a v1.x operation.
+    WrapperCall,
 }
 
 impl Kind {
@@ -21,6 +23,7 @@ impl Kind {
             Kind::Call => "call",
             Kind::EnvelopeCheck => "envelope_check",
             Kind::Setup => "setup",
+            Kind::WrapperCall => "wrapper_call",
         }
     }
 }
@@ -84,6 +87,8 @@ pub enum Evidence {
     NameOnly,
     /// The file talks to another HTTP host and shows no ExaVault sign.
     OtherApiHost,
+    /// The called function is defined in this file and wraps a v1.x operation call.
+    WrapsOperation,
 }
 
 /// What replaces the finding on Files.com, in the file's own language.

@@ -20,6 +20,8 @@ pub struct RawFinding {
     pub api_version: ApiVersion,
     pub confidence: Confidence,
     pub evidence: Vec<Evidence>,
+    /// For a call of the project's own wrapper around an operation: the wrapper's name.
+    pub wrapper: Option<String>,
 }
 
 /// Which catalog rule fired.
@@ -246,6 +248,19 @@ impl<'c> Matcher<'c> {
         }
     }
 
+    /// The rule data of a raw finding; calls of wrappers read as such.
+    pub fn view_finding(&self, raw: &RawFinding, sdk_language: &str) -> RuleView<'c> {
+        let mut view = self.view(raw.rule, sdk_language);
+        if let (Some(wrapper), Some(op)) = (&raw.wrapper, view.operation) {
+            view.kind = Kind::WrapperCall;
+            view.message = format!(
+                "Calls `{wrapper}`, this project's wrapper around ExaVault v1.x `{op}`: the call site changes when the wrapper moves to Files.com. {}",
+                view.message
+            );
+        }
+        view
+    }
+
     fn op(&self, i: usize) -> &'c Operation {
         &self.catalog.operations[i]
     }
@@ -258,6 +273,7 @@ impl<'c> Matcher<'c> {
     pub fn match_file(&self, spec: &LanguageSpec, facts: &FileFacts, source: &[u8], out: &mut Vec<RawFinding>) {
         let text = |s: &Span| -> std::borrow::Cow<'_, str> { String::from_utf8_lossy(&source[s.range()]) };
         let markers = &self.catalog.context;
+        let first_finding = out.len();
         let mut ctx = FileContext::default();
 
         // 1. What the file says about itself: imports, URLs, client classes, v2 markers.
@@ -381,6 +397,7 @@ impl<'c> Matcher<'c> {
                     api_version: version,
                     confidence: Confidence::High,
                     evidence: vec![Evidence::ClientConstructed],
+                    wrapper: None,
                 });
             }
         }
@@ -403,6 +420,7 @@ impl<'c> Matcher<'c> {
                             api_version: version,
                             confidence: Confidence::High,
                             evidence: vec![Evidence::SdkImport],
+                            wrapper: None,
                         });
                     }
                 }
@@ -456,6 +474,7 @@ impl<'c> Matcher<'c> {
                 api_version: version,
                 confidence,
                 evidence,
+                wrapper: None,
             });
         }
 
@@ -486,7 +505,14 @@ impl<'c> Matcher<'c> {
                 } else {
                     (Confidence::Medium, vec![Evidence::V1PathLiteral])
                 };
-                out.push(RawFinding { rule: RuleRef::Operation(op_index), bytes: s.bytes, api_version, confidence, evidence });
+                out.push(RawFinding {
+                    rule: RuleRef::Operation(op_index),
+                    bytes: s.bytes,
+                    api_version,
+                    confidence,
+                    evidence,
+                    wrapper: None,
+                });
                 names_operation = true;
             } else if ctx.has_v1() {
                 if let Some(c) = self.op_piece.captures(content) {
@@ -509,6 +535,7 @@ impl<'c> Matcher<'c> {
                             api_version: version,
                             confidence,
                             evidence,
+                            wrapper: None,
                         });
                         names_operation = true;
                     }
@@ -530,6 +557,7 @@ impl<'c> Matcher<'c> {
                         api_version,
                         confidence: Confidence::High,
                         evidence: vec![Evidence::V1UrlLiteral],
+                        wrapper: None,
                     });
                 }
                 continue;
@@ -544,6 +572,7 @@ impl<'c> Matcher<'c> {
                     api_version: version,
                     confidence: ctx.context_confidence(),
                     evidence: ctx.sdk_evidence(),
+                    wrapper: None,
                 });
             }
         }
@@ -556,12 +585,16 @@ impl<'c> Matcher<'c> {
                         api_version: version,
                         confidence: ctx.context_confidence(),
                         evidence: ctx.sdk_evidence(),
+                        wrapper: None,
                     });
                 }
             }
         }
 
-        // 5. Envelope reads, only where the file is ExaVault v1.x code.
+        // 5. Calls of the project's own wrappers around one operation: they change with it.
+        self.match_wrapper_calls(spec, facts, source, version, first_finding, out);
+
+        // 6. Envelope reads, only where the file is ExaVault v1.x code.
         if !ctx.has_v1() {
             return;
         }
@@ -603,6 +636,7 @@ impl<'c> Matcher<'c> {
                     api_version: version,
                     confidence: ctx.context_confidence(),
                     evidence: ctx.sdk_evidence(),
+                    wrapper: None,
                 });
             }
         };
@@ -628,6 +662,67 @@ impl<'c> Matcher<'c> {
                 continue;
             }
             emit(a.subject, a.node, out);
+        }
+    }
+
+    /// Reports calls of functions defined in this file that wrap exactly one v1.x operation
+    /// (`function listFolder($p) { return $this->api->getResourceList(...); }`), at low
+    /// confidence: the migration plan then shows every call site that changes with the wrapper.
+    fn match_wrapper_calls(
+        &self,
+        spec: &LanguageSpec,
+        facts: &FileFacts,
+        source: &[u8],
+        version: ApiVersion,
+        first: usize,
+        out: &mut Vec<RawFinding>,
+    ) {
+        let ops: Vec<((usize, usize), usize)> = out[first..]
+            .iter()
+            .filter(|r| r.confidence >= Confidence::Medium)
+            .filter_map(|r| match r.rule {
+                RuleRef::Operation(i) => Some((r.bytes, i)),
+                _ => None,
+            })
+            .collect();
+        if ops.is_empty() {
+            return;
+        }
+        let text = |s: &Span| std::str::from_utf8(&source[s.range()]).unwrap_or("");
+        let mut wrappers: HashMap<&str, (usize, (usize, usize))> = HashMap::new();
+        for f in &facts.functions {
+            let (a, b) = f.node.bytes;
+            let mut inside = ops.iter().filter(|((x, y), _)| *x >= a && *y <= b).map(|(_, op)| *op);
+            let Some(op) = inside.next() else { continue };
+            if inside.all(|other| other == op) {
+                wrappers.entry(text(&f.name)).or_insert((op, f.node.bytes));
+            }
+        }
+        if wrappers.is_empty() {
+            return;
+        }
+        let member_calls = facts.calls.iter().map(|c| (c.node, c.name, Some(c.receiver)));
+        let plain_calls = facts.plain_calls.iter().map(|c| (c.node, c.name, None));
+        for (node, name, receiver) in member_calls.chain(plain_calls) {
+            let name_text = text(&name);
+            let Some(&(op, (a, b))) = wrappers.get(name_text) else { continue };
+            if node.bytes.0 >= a && node.bytes.1 <= b {
+                continue; // recursion inside the wrapper itself
+            }
+            if let Some(receiver) = receiver {
+                let on_self = spec.self_receivers.contains(&text(&receiver));
+                if self.method_operation(spec.lang, name_text).is_some() && !on_self {
+                    continue; // already a call of the operation itself
+                }
+            }
+            out.push(RawFinding {
+                rule: RuleRef::Operation(op),
+                bytes: (name.bytes.0, node.bytes.1),
+                api_version: version,
+                confidence: Confidence::Low,
+                evidence: vec![Evidence::WrapsOperation],
+                wrapper: Some(name_text.to_string()),
+            });
         }
     }
 

@@ -5,7 +5,7 @@
 //! Capture names are the contract between the query files and the matcher:
 //! `@call` / `@call.name` / `@call.receiver`, `@access` / `@access.object` / `@access.key`,
 //! `@string`, `@new` / `@new.class`, `@import` / `@import.module`, `@key`,
-//! `@assign` / `@assign.left` / `@assign.right`. Names starting with `_` are helpers for predicates.
+//! `@assign` / `@assign.left` / `@assign.right`, `@function` / `@function.name`. Names starting with `_` are helpers for predicates.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -32,6 +32,8 @@ enum Role {
     Assign,
     AssignLeft,
     AssignRight,
+    Function,
+    FunctionName,
     Helper,
 }
 
@@ -53,6 +55,8 @@ impl Role {
             "assign" => Role::Assign,
             "assign.left" => Role::AssignLeft,
             "assign.right" => Role::AssignRight,
+            "function" => Role::Function,
+            "function.name" => Role::FunctionName,
             n if n.starts_with('_') => Role::Helper,
             _ => return None,
         })
@@ -121,6 +125,10 @@ pub struct FileFacts {
     pub imports: Vec<NamedFact>,
     pub keys: Vec<Span>,
     pub assigns: Vec<AssignFact>,
+    /// The project's own function and method definitions.
+    pub functions: Vec<NamedFact>,
+    /// Calls of a plain function name (`sync_folder(...)`), with no receiver.
+    pub plain_calls: Vec<NamedFact>,
 }
 
 impl FileFacts {
@@ -132,6 +140,8 @@ impl FileFacts {
         self.imports.clear();
         self.keys.clear();
         self.assigns.clear();
+        self.functions.clear();
+        self.plain_calls.clear();
     }
 }
 
@@ -189,10 +199,12 @@ pub fn extract(q: &CompiledQuery, spec: &LanguageSpec, tree: &Tree, source: &[u8
         for cap in m.captures {
             let role = q.roles[cap.index as usize];
             match role {
-                Role::Call | Role::Access | Role::New | Role::Import | Role::Assign => main = Some((role, cap.node)),
+                Role::Call | Role::Access | Role::New | Role::Import | Role::Assign | Role::Function => main = Some((role, cap.node)),
                 Role::String => facts.strings.push(Span::of(cap.node)),
                 Role::Key => facts.keys.push(Span::of(cap.node)),
-                Role::CallName | Role::AccessKey | Role::NewClass | Role::ImportModule | Role::AssignLeft => a = Some(cap.node),
+                Role::CallName | Role::AccessKey | Role::NewClass | Role::ImportModule | Role::AssignLeft | Role::FunctionName => {
+                    a = Some(cap.node)
+                }
                 Role::CallReceiver | Role::AccessObject | Role::AssignRight => b = Some(cap.node),
                 Role::Helper => {}
             }
@@ -214,6 +226,8 @@ pub fn extract(q: &CompiledQuery, spec: &LanguageSpec, tree: &Tree, source: &[u8
                     is_read: !is_write && !is_callee,
                 })
             }
+            (Role::Call, Some(name), None) => facts.plain_calls.push(NamedFact { node: Span::of(node), name: Span::of(name) }),
+            (Role::Function, Some(name), _) => facts.functions.push(NamedFact { node: Span::of(node), name: Span::of(name) }),
             (Role::New, Some(class), _) => facts.news.push(NamedFact { node: Span::of(node), name: Span::of(class) }),
             (Role::Import, Some(module), _) => facts.imports.push(NamedFact { node: Span::of(node), name: Span::of(module) }),
             (Role::Assign, Some(left), Some(right)) => facts.assigns.push(AssignFact { left: Span::of(left), right: Span::of(right) }),

@@ -28,6 +28,7 @@ pub fn label(f: &Finding) -> String {
         Kind::Call => "call",
         Kind::EnvelopeCheck => "envelope",
         Kind::Setup => "setup",
+        Kind::WrapperCall => "wrapper_call",
     };
     format!("{kind}:{}", f.subject)
 }
