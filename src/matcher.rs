@@ -406,7 +406,7 @@ impl<'c> Matcher<'c> {
                 for imp in &facts.imports {
                     let module = text(&imp.name);
                     let module = literal_content(&module);
-                    let is_sdk = markers.v1_sdk_imports.iter().any(|m| module.contains(m.as_str()))
+                    let is_sdk = markers.v1_sdk_imports.iter().any(|m| module.contains(m.as_str()) || text(&imp.node).contains(m.as_str()))
                         || ((ctx.has_sdk() || ctx.v1_url)
                             && markers
                                 .generic_sdk_imports
