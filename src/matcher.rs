@@ -131,6 +131,23 @@ fn alternation<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|")
 }
 
+/// Names a helper's error parameter usually has.
+const ERROR_PARAMETERS: &[&str] = &["error", "err", "errors"];
+
+/// First occurrence of `token` in `haystack` that is a whole name: not part of a longer
+/// identifier and not a member of another object (`self.ok` is not `ok`).
+fn find_token(haystack: &[u8], token: &[u8]) -> Option<usize> {
+    if token.is_empty() || token.len() > haystack.len() {
+        return None;
+    }
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    (0..=haystack.len() - token.len()).find(|&i| {
+        &haystack[i..i + token.len()] == token
+            && (i == 0 || !(ident(haystack[i - 1]) || matches!(haystack[i - 1], b'$' | b'.' | b'>')))
+            && haystack.get(i + token.len()).is_none_or(|&c| !ident(c) && c != b'(')
+    })
+}
+
 /// Last segment of a dotted / namespaced / path-like name: `\Swagger\Client\Api\UserApi` -> `UserApi`.
 fn last_segment(name: &str) -> &str {
     let name = name.trim_matches(|c: char| c == '\'' || c == '"' || c == '`' || c.is_whitespace());
@@ -603,6 +620,8 @@ impl<'c> Matcher<'c> {
             object: Span,
             subject: &'a str,
             skip: bool,
+            /// Read with a string key (`x['code']`), the array / dict style of the v1.2 SDKs.
+            keyed: bool,
         }
         let mut accessors: Vec<Accessor> = Vec::new();
         for call in &facts.calls {
@@ -610,7 +629,7 @@ impl<'c> Matcher<'c> {
                 continue;
             }
             if let Some(subject) = self.getters.get(text(&call.name).as_ref()) {
-                accessors.push(Accessor { node: call.node, object: call.receiver, subject, skip: false });
+                accessors.push(Accessor { node: call.node, object: call.receiver, subject, skip: false, keyed: false });
             }
         }
         for acc in &facts.accesses {
@@ -624,7 +643,8 @@ impl<'c> Matcher<'c> {
                 "message" => "message",
                 _ => continue,
             };
-            accessors.push(Accessor { node: acc.node, object: acc.object, subject, skip: !acc.is_read });
+            let keyed = key.len() != text(&acc.key).len();
+            accessors.push(Accessor { node: acc.node, object: acc.object, subject, skip: !acc.is_read, keyed });
         }
         let by_id: HashMap<usize, usize> = accessors.iter().enumerate().map(|(i, a)| (a.node.id, i)).collect();
         let mut consumed: HashSet<usize> = HashSet::new();
@@ -644,13 +664,18 @@ impl<'c> Matcher<'c> {
             if a.subject != "code" && a.subject != "message" {
                 continue;
             }
+            let subject = if a.subject == "code" { "error.code" } else { "error.message" };
             if let Some(&inner) = by_id.get(&a.object.id) {
                 if accessors[inner].subject == "error" {
                     consumed.insert(a.object.id);
                     if !a.skip {
-                        emit(if a.subject == "code" { "error.code" } else { "error.message" }, a.node, out);
+                        emit(subject, a.node, out);
                     }
                 }
+            } else if a.keyed && !a.skip && ERROR_PARAMETERS.contains(&text(&a.object).trim_start_matches('$')) {
+                // The error object handed to a helper (`function fail($error) { ... $error['code'] }`):
+                // keyed access is the v1.2 SDKs' array/dict error, not an exception's attribute.
+                emit(subject, a.node, out);
             }
         }
         for a in &accessors {
@@ -662,6 +687,29 @@ impl<'c> Matcher<'c> {
                 continue;
             }
             emit(a.subject, a.node, out);
+        }
+
+        // A success flag copied into a variable (`$ok = $r['success']`) and tested later.
+        let success_reads: Vec<(usize, usize)> =
+            accessors.iter().filter(|a| a.subject == "success" && !a.skip).map(|a| a.node.bytes).collect();
+        let within = |inner: (usize, usize), outer: (usize, usize)| inner.0 >= outer.0 && inner.1 <= outer.1;
+        let flags: HashSet<&str> = facts
+            .assigns
+            .iter()
+            .filter(|asg| success_reads.iter().any(|&r| within(r, asg.right.bytes)))
+            .map(|asg| std::str::from_utf8(&source[asg.left.range()]).unwrap_or(""))
+            .filter(|left| !left.is_empty())
+            .collect();
+        for cond in &facts.conditions {
+            if success_reads.iter().any(|&r| within(r, cond.bytes)) {
+                continue; // the read itself is in the condition and already reported
+            }
+            let cond_text = &source[cond.range()];
+            if let Some(at) = flags.iter().filter_map(|flag| find_token(cond_text, flag.as_bytes())).min() {
+                let flag_len = flags.iter().find(|f| find_token(cond_text, f.as_bytes()) == Some(at)).map_or(0, |f| f.len());
+                let start = cond.bytes.0 + at;
+                emit("success", Span { id: cond.id, bytes: (start, start + flag_len), row: cond.row }, out);
+            }
         }
     }
 

@@ -5,7 +5,7 @@
 //! Capture names are the contract between the query files and the matcher:
 //! `@call` / `@call.name` / `@call.receiver`, `@access` / `@access.object` / `@access.key`,
 //! `@string`, `@new` / `@new.class`, `@import` / `@import.module`, `@key`,
-//! `@assign` / `@assign.left` / `@assign.right`, `@function` / `@function.name`. Names starting with `_` are helpers for predicates.
+//! `@assign` / `@assign.left` / `@assign.right`, `@function` / `@function.name`, `@condition`. Names starting with `_` are helpers for predicates.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -34,6 +34,7 @@ enum Role {
     AssignRight,
     Function,
     FunctionName,
+    Condition,
     Helper,
 }
 
@@ -57,6 +58,7 @@ impl Role {
             "assign.right" => Role::AssignRight,
             "function" => Role::Function,
             "function.name" => Role::FunctionName,
+            "condition" => Role::Condition,
             n if n.starts_with('_') => Role::Helper,
             _ => return None,
         })
@@ -129,6 +131,8 @@ pub struct FileFacts {
     pub functions: Vec<NamedFact>,
     /// Calls of a plain function name (`sync_folder(...)`), with no receiver.
     pub plain_calls: Vec<NamedFact>,
+    /// Conditions of `if`, `while`, ternaries and asserts.
+    pub conditions: Vec<Span>,
 }
 
 impl FileFacts {
@@ -142,6 +146,7 @@ impl FileFacts {
         self.assigns.clear();
         self.functions.clear();
         self.plain_calls.clear();
+        self.conditions.clear();
     }
 }
 
@@ -202,6 +207,7 @@ pub fn extract(q: &CompiledQuery, spec: &LanguageSpec, tree: &Tree, source: &[u8
                 Role::Call | Role::Access | Role::New | Role::Import | Role::Assign | Role::Function => main = Some((role, cap.node)),
                 Role::String => facts.strings.push(Span::of(cap.node)),
                 Role::Key => facts.keys.push(Span::of(cap.node)),
+                Role::Condition => facts.conditions.push(Span::of(cap.node)),
                 Role::CallName | Role::AccessKey | Role::NewClass | Role::ImportModule | Role::AssignLeft | Role::FunctionName => {
                     a = Some(cap.node)
                 }
