@@ -45,7 +45,7 @@ pub fn expectations(root: &Path) -> BTreeSet<Expectation> {
         for (i, line) in text.lines().enumerate() {
             let Some(at) = line.find("expect:") else { continue };
             for label in line[at + "expect:".len()..].split(',') {
-                let label = label.trim().trim_end_matches("*/").trim().split_whitespace().next().unwrap_or("").to_string();
+                let label = label.trim().trim_end_matches("*/").split_whitespace().next().unwrap_or("").to_string();
                 if label.contains(':') {
                     out.insert((rel.clone(), i + 1, label));
                 }
