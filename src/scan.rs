@@ -15,6 +15,7 @@ use tree_sitter::QueryCursor;
 use crate::catalog::Catalog;
 use crate::finding::{Confidence, Finding, Replacement};
 use crate::fingerprint::line_hashes;
+use crate::language::Lang;
 use crate::matcher::{Matcher, RawFinding};
 use crate::parse::{parse, ParseFailure};
 use crate::position::{position, snippet, LineIndex};
@@ -76,14 +77,56 @@ pub struct ScanReport {
     pub elapsed: Duration,
 }
 
-#[derive(Default)]
-struct FileOutcome {
-    findings: Vec<Finding>,
-    skipped: Option<String>,
-    warnings: Vec<String>,
-    parsed: bool,
-    read_bytes: u64,
-    below: usize,
+/// What scanning one file gives: findings, or the reason it was skipped, and notes.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub findings: Vec<Finding>,
+    /// Why the file was not scanned (binary, too large, unreadable, parse timeout).
+    pub skipped: Option<String>,
+    /// Notes on a file that was scanned (encoding, NUL bytes, syntax errors).
+    pub warnings: Vec<String>,
+    /// True when the file got past the prefilter and was parsed.
+    pub parsed: bool,
+    pub read_bytes: u64,
+    /// Findings left out because they are below the minimum confidence.
+    pub below: usize,
+}
+
+/// The per-file pipeline (sniff -> decode -> prefilter -> parse -> query -> match -> positions),
+/// built once per scan and shared by every worker. [`Pipeline::scan_source`] takes a file's bytes,
+/// so the fuzz targets and property tests run exactly what a scan runs.
+pub struct Pipeline<'c> {
+    matcher: Matcher<'c>,
+    prefilter: Prefilter,
+}
+
+/// Per-file settings of the pipeline.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceOptions {
+    pub min_confidence: Confidence,
+    pub prefilter: bool,
+    pub parse_timeout: Duration,
+}
+
+impl Default for SourceOptions {
+    fn default() -> Self {
+        let o = ScanOptions::default();
+        SourceOptions { min_confidence: o.min_confidence, prefilter: o.prefilter, parse_timeout: o.parse_timeout }
+    }
+}
+
+impl ScanOptions {
+    fn source(&self) -> SourceOptions {
+        SourceOptions { min_confidence: self.min_confidence, prefilter: self.prefilter, parse_timeout: self.parse_timeout }
+    }
+}
+
+/// Scans one file's bytes as `lang` source: the whole per-file pipeline, bytes in, findings out
+/// (paths in the findings are empty). Builds the catalog index on every call: to scan many
+/// inputs, build one [`Pipeline`].
+pub fn scan_source(catalog: &Catalog, lang: Lang, bytes: &[u8], min_confidence: Confidence) -> Vec<Finding> {
+    let options = SourceOptions { min_confidence, ..SourceOptions::default() };
+    Pipeline::new(catalog).scan_source(lang, "", bytes.to_vec(), &options).findings
 }
 
 struct Worker {
@@ -100,16 +143,28 @@ thread_local! {
 pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, ScanError> {
     let started = Instant::now();
     query::check_all()?;
-    let (candidates, mut skipped) = walk(&options.roots, &options.walk)?;
-    let matcher = Matcher::new(catalog);
-    let prefilter = Prefilter::new(catalog);
+    let (candidates, skipped) = walk(&options.roots, &options.walk)?;
+    scan_candidates(catalog, options, candidates, skipped, started)
+}
+
+/// Scans files the walk already found (`skipped` holds what the walk could not use). [`scan`]
+/// is walk + this; a file that vanished or changed since the walk is reported, never fatal.
+pub fn scan_candidates(
+    catalog: &Catalog,
+    options: &ScanOptions,
+    candidates: Vec<Candidate>,
+    mut skipped: Vec<Skip>,
+    started: Instant,
+) -> Result<ScanReport, ScanError> {
+    let pipeline = Pipeline::new(catalog);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().map_err(|e| ScanError::Threads(e.to_string()))?;
-    let outcomes: Vec<FileOutcome> = pool.install(|| candidates.par_iter().map(|c| scan_file(c, &matcher, &prefilter, options)).collect());
+    let outcomes: Vec<FileOutcome> = pool.install(|| candidates.par_iter().map(|c| scan_file(c, &pipeline, options)).collect());
 
     let mut stats = Stats::default();
     let mut findings = Vec::new();
     let mut warnings = Vec::new();
     for (candidate, outcome) in candidates.iter().zip(outcomes) {
+        warnings.extend(outcome.warnings.into_iter().map(|reason| Skip { path: candidate.display.clone(), reason }));
         if let Some(reason) = outcome.skipped {
             skipped.push(Skip { path: candidate.display.clone(), reason });
             continue;
@@ -120,7 +175,6 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
         stats.files_with_findings += usize::from(!outcome.findings.is_empty());
         stats.below_min_confidence += outcome.below;
         findings.extend(outcome.findings);
-        warnings.extend(outcome.warnings.into_iter().map(|reason| Skip { path: candidate.display.clone(), reason }));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     skipped.sort();
@@ -148,16 +202,57 @@ pub enum ScanError {
     Threads(String),
 }
 
-/// Reads at most `limit + 1` bytes, so a file that grew past the limit is still caught.
-fn read_limited(candidate: &Candidate, limit: u64) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(&candidate.path)?;
+/// `O_NONBLOCK` (0 where its value is not known), so that opening a path that became a FIFO
+/// since the walk never waits for a writer.
+const O_NONBLOCK: i32 = if cfg!(any(
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+)) {
+    0x0004
+} else if cfg!(all(
+    any(target_os = "linux", target_os = "android"),
+    not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc", target_arch = "sparc64"))
+)) {
+    0o4000
+} else {
+    0
+};
+
+const NOT_REGULAR: &str = "not a regular file (FIFO, socket or device)";
+
+/// Reads at most `limit + 1` bytes, so a file that grew past the limit is still caught. The path
+/// is checked again at read time: a file that vanished, or was replaced by a FIFO or a device
+/// since the walk, gives a reason instead of an error or a blocked worker.
+fn read_limited(candidate: &Candidate, limit: u64) -> Result<Vec<u8>, String> {
+    let reason = |e: std::io::Error| format!("cannot read: {}", io_reason(&e));
+    if !std::fs::metadata(&candidate.path).map_err(reason)?.is_file() {
+        return Err(NOT_REGULAR.into());
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(O_NONBLOCK);
+    }
+    let file = open.open(&candidate.path).map_err(reason)?;
+    if !file.metadata().map_err(reason)?.is_file() {
+        return Err(NOT_REGULAR.into());
+    }
     let mut bytes = Vec::with_capacity(candidate.size.unwrap_or(0).min(limit) as usize + 1);
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(reason)?;
     Ok(bytes)
 }
 
-/// Text to scan: UTF-16 files are decoded, a UTF-8 byte order mark is dropped.
-fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
+/// Text to scan: UTF-16 files are decoded, a UTF-8 byte order mark is dropped, and bytes that
+/// are not UTF-8 (Latin-1 and other legacy encodings) become one U+FFFD each, so the parser
+/// sees valid text and every column counts one character per original byte. Findings' lines and
+/// columns count in the text this returns.
+pub fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
     let utf16 = |le: bool| -> Vec<u8> {
         let units: Vec<u16> = bytes[2..]
             .chunks(2)
@@ -175,9 +270,6 @@ fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
             .collect();
         String::from_utf16_lossy(&units).into_bytes()
     };
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return bytes[3..].to_vec();
-    }
     if bytes.starts_with(&[0xFF, 0xFE]) {
         warnings.push("UTF-16 (little endian) text: decoded before scanning".into());
         return utf16(true);
@@ -186,88 +278,143 @@ fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
         warnings.push("UTF-16 (big endian) text: decoded before scanning".into());
         return utf16(false);
     }
-    bytes
+    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let bytes = if bom > 0 {
+        warnings.push("UTF-8 byte order mark: removed before scanning (columns count from after it)".into());
+        bytes[bom..].to_vec()
+    } else {
+        bytes
+    };
+    match std::str::from_utf8(&bytes) {
+        Ok(_) => bytes,
+        Err(e) => {
+            warnings.push(format!(
+                "not valid UTF-8 (first bad byte at offset {}; Latin-1 or another legacy encoding?): scanned lossily, one column per undecodable byte",
+                bom + e.valid_up_to()
+            ));
+            let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 4);
+            for chunk in bytes.utf8_chunks() {
+                out.extend_from_slice(chunk.valid().as_bytes());
+                for _ in chunk.invalid() {
+                    out.extend_from_slice("\u{FFFD}".as_bytes());
+                }
+            }
+            out
+        }
+    }
 }
 
-fn scan_file(candidate: &Candidate, matcher: &Matcher, prefilter: &Prefilter, options: &ScanOptions) -> FileOutcome {
-    let mut outcome = FileOutcome::default();
+/// Why the start of a file marks it as binary: NUL bytes among many control bytes. A few NUL
+/// bytes in otherwise plain text only earn a warning, and the file is scanned.
+fn binary_reason(bytes: &[u8]) -> Option<String> {
+    let window = &bytes[..bytes.len().min(BINARY_SNIFF)];
+    let first_nul = memchr_nul(window)?;
+    let control = window.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)).count();
+    // Source text has next to no control bytes; executables, images and archives have many.
+    (control * 20 > window.len()).then(|| format!("binary file (NUL byte at offset {first_nul})"))
+}
+
+/// True when a carriage return is not followed by a line feed.
+fn has_lone_cr(text: &[u8]) -> bool {
+    text.iter().enumerate().any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'))
+}
+
+fn scan_file(candidate: &Candidate, pipeline: &Pipeline, options: &ScanOptions) -> FileOutcome {
     if let Some(size) = candidate.size {
         if size > options.max_filesize {
-            outcome.skipped = Some(format!("larger than --max-filesize ({size} bytes > {} bytes)", options.max_filesize));
-            return outcome;
+            let reason = format!("larger than --max-filesize ({size} bytes > {} bytes)", options.max_filesize);
+            return FileOutcome { skipped: Some(reason), ..FileOutcome::default() };
         }
     }
     let bytes = match read_limited(candidate, options.max_filesize) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            outcome.skipped = Some(format!("cannot read: {}", io_reason(&e)));
-            return outcome;
-        }
+        Err(reason) => return FileOutcome { skipped: Some(reason), ..FileOutcome::default() },
     };
     if bytes.len() as u64 > options.max_filesize {
-        outcome.skipped = Some(format!("larger than --max-filesize (more than {} bytes)", options.max_filesize));
-        return outcome;
+        let reason = format!("larger than --max-filesize (more than {} bytes)", options.max_filesize);
+        return FileOutcome { skipped: Some(reason), ..FileOutcome::default() };
     }
-    outcome.read_bytes = bytes.len() as u64;
-    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
-    if !utf16 {
-        if let Some(at) = memchr_nul(&bytes[..bytes.len().min(BINARY_SNIFF)]) {
-            outcome.skipped = Some(format!("binary file (NUL byte at offset {at})"));
-            return outcome;
-        }
-    }
-    let source = decode(bytes, &mut outcome.warnings);
-    if options.prefilter && !prefilter.may_match(&source) {
-        return outcome;
-    }
-    if let Some(at) = memchr_nul(&source) {
-        outcome.warnings.push(format!("NUL byte at offset {at}; scanned as text"));
-    }
-    if std::str::from_utf8(&source).is_err() {
-        outcome.warnings.push("not valid UTF-8 (Latin-1 or another legacy encoding?): scanned byte for byte".into());
-    }
-    let spec = candidate.lang.spec();
-    let tree = match parse(candidate.lang, &source, options.parse_timeout) {
-        Ok(tree) => tree,
-        Err(ParseFailure::TimedOut(limit)) => {
-            outcome.skipped = Some(format!("parsing took longer than {} s (pathological nesting or size?)", limit.as_secs_f32()));
-            return outcome;
-        }
-        Err(ParseFailure::Failed(why)) => {
-            outcome.skipped = Some(format!("cannot parse: {why}"));
-            return outcome;
-        }
-    };
-    outcome.parsed = true;
-    if tree.root_node().has_error() {
-        outcome.warnings.push("syntax errors: findings come from the parts that parse".into());
-    }
-    let Ok(compiled) = query::for_language(candidate.lang) else {
-        return outcome; // checked before the scan started
-    };
-    WORKER.with(|worker| {
-        let mut worker = worker.borrow_mut();
-        let Worker { cursor, facts, raw } = &mut *worker;
-        query::extract(compiled, spec, &tree, &source, cursor, facts);
-        drop(tree);
-        raw.clear();
-        matcher.match_file(spec, facts, &source, raw);
-        if raw.is_empty() {
-            return;
-        }
-        raw.sort_by_key(|r| (r.bytes, rule_order(r)));
-        raw.dedup_by(|a, b| a.bytes == b.bytes && a.rule == b.rule);
-        let index = LineIndex::new(&source);
-        let hashes = line_hashes(&String::from_utf8_lossy(&source));
-        for r in raw.iter() {
-            if r.confidence < options.min_confidence {
-                outcome.below += 1;
-                continue;
-            }
-            outcome.findings.push(resolve(r, matcher, spec.sdk_language, spec.name, &candidate.display, &source, &index, &hashes));
-        }
-    });
+    let mut outcome = pipeline.scan_source(candidate.lang, &candidate.display, bytes, &options.source());
+    outcome.warnings.splice(0..0, candidate.notes.iter().cloned());
     outcome
+}
+
+impl<'c> Pipeline<'c> {
+    pub fn new(catalog: &'c Catalog) -> Pipeline<'c> {
+        Pipeline { matcher: Matcher::new(catalog), prefilter: Prefilter::new(catalog) }
+    }
+
+    /// Scans one file's bytes as `lang` source; `path` is what the findings show. Never panics
+    /// and never fails: what it cannot scan comes back as `skipped`, oddities as `warnings`.
+    pub fn scan_source(&self, lang: Lang, path: &str, bytes: Vec<u8>, options: &SourceOptions) -> FileOutcome {
+        let mut outcome = FileOutcome { read_bytes: bytes.len() as u64, ..FileOutcome::default() };
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        if !utf16 {
+            if let Some(reason) = binary_reason(&bytes) {
+                outcome.skipped = Some(reason);
+                return outcome;
+            }
+        }
+        let mut source = decode(bytes, &mut outcome.warnings);
+        if let Some(at) = memchr_nul(&source) {
+            // The parsers read NUL as the end of the input: a space keeps every offset and lets
+            // them read on.
+            outcome.warnings.push(format!("NUL byte at offset {at} in a text file: read as a space, the file is scanned"));
+            source.iter_mut().filter(|b| **b == 0).for_each(|b| *b = b' ');
+        }
+        if has_lone_cr(&source) {
+            outcome.warnings.push("lone CR line endings (classic Mac OS): every CR counts as a line break".into());
+        }
+        if options.prefilter && !self.prefilter.may_match(&source) {
+            return outcome;
+        }
+        let spec = lang.spec();
+        let tree = match parse(lang, &source, options.parse_timeout) {
+            Ok(tree) => tree,
+            Err(ParseFailure::TimedOut(limit)) => {
+                outcome.skipped = Some(format!(
+                    "parse timeout (longer than {} ms; deeply nested or huge code?): not scanned, --parse-timeout-ms raises the bound",
+                    limit.as_millis()
+                ));
+                return outcome;
+            }
+            Err(ParseFailure::Failed(why)) => {
+                outcome.skipped = Some(format!("cannot parse: {why}"));
+                return outcome;
+            }
+        };
+        outcome.parsed = true;
+        if tree.root_node().has_error() {
+            outcome.warnings.push("syntax errors: findings come from the parts that parse".into());
+        }
+        let Ok(compiled) = query::for_language(lang) else {
+            return outcome; // checked before the scan started
+        };
+        let matcher = &self.matcher;
+        WORKER.with(|worker| {
+            let mut worker = worker.borrow_mut();
+            let Worker { cursor, facts, raw } = &mut *worker;
+            query::extract(compiled, spec, &tree, &source, cursor, facts);
+            drop(tree);
+            raw.clear();
+            matcher.match_file(spec, facts, &source, raw);
+            if raw.is_empty() {
+                return;
+            }
+            raw.sort_by_key(|r| (r.bytes, rule_order(r)));
+            raw.dedup_by(|a, b| a.bytes == b.bytes && a.rule == b.rule);
+            let index = LineIndex::new(&source);
+            let hashes = line_hashes(&String::from_utf8_lossy(&source));
+            for r in raw.iter() {
+                if r.confidence < options.min_confidence {
+                    outcome.below += 1;
+                    continue;
+                }
+                outcome.findings.push(resolve(r, matcher, spec.sdk_language, spec.name, path, &source, &index, &hashes));
+            }
+        });
+        outcome
+    }
 }
 
 fn rule_order(r: &RawFinding) -> (u8, usize) {
@@ -293,7 +440,7 @@ fn resolve(
     index: &LineIndex,
     hashes: &[String],
 ) -> Finding {
-    let view = matcher.view(r.rule, sdk_language);
+    let view = matcher.view_finding(r, sdk_language);
     let start = position(source, index, r.bytes.0);
     let end = position(source, index, r.bytes.1);
     let (snippet, snippet_span) = snippet(source, index, r.bytes.0, r.bytes.1);

@@ -1,8 +1,10 @@
 //! Stage 1 of the pipeline: find the files to scan. Walking is .gitignore-aware (the `ignore`
 //! crate, as ripgrep does) and never follows symlinks out of the tree; every entry it cannot
-//! use is reported with its reason instead of being dropped.
+//! use is reported with its reason instead of being dropped. The walk never opens a FIFO or a
+//! device (a folder whose ignore file is one is skipped, since reading it would block).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ignore::overrides::OverrideBuilder;
 use ignore::WalkBuilder;
@@ -24,6 +26,8 @@ pub struct Candidate {
     pub display: String,
     pub lang: Lang,
     pub size: Option<u64>,
+    /// Notes about the path itself (a file name that is not UTF-8), reported as warnings.
+    pub notes: Vec<String>,
 }
 
 /// Something the walk could not use, with the reason.
@@ -74,19 +78,60 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>,
         if meta.is_dir() {
             std::fs::read_dir(root).map_err(|e| WalkError::BadRoot { path: root.display().to_string(), reason: e.to_string() })?;
         }
+        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        let canonical_root =
+            if meta.is_dir() { canonical_root } else { canonical_root.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let standard_filters = !options.no_ignore;
+        // The root's own ignore files are read before any filter runs: if one is a FIFO or a
+        // device, do not read ignore files at all rather than block.
+        let root_blocker = if standard_filters && meta.is_dir() { blocking_ignore_file(root) } else { None };
+        if let Some(name) = root_blocker {
+            skipped.push(Skip {
+                path: display_path(&root.join(name), &base),
+                reason: "not a regular file (FIFO, socket or device): ignore files were not read".into(),
+            });
+        }
+        let standard_filters = standard_filters && root_blocker.is_none();
         let mut overrides = OverrideBuilder::new(root);
         for pattern in &options.excludes {
             overrides.add(&format!("!{pattern}")).map_err(|e| WalkError::BadExclude { pattern: pattern.clone(), reason: e.to_string() })?;
         }
         let overrides =
             overrides.build().map_err(|e| WalkError::BadExclude { pattern: options.excludes.join(", "), reason: e.to_string() })?;
+        // Entries the filter leaves out with a reason (links out of the tree, folders whose ignore
+        // files would block); the filter runs inside the walk, so it reports through this list.
+        let filtered: Arc<Mutex<Vec<Skip>>> = Arc::default();
+        let filter = {
+            let filtered = Arc::clone(&filtered);
+            let base = base.clone();
+            let follow = options.follow_links;
+            move |e: &ignore::DirEntry| {
+                if e.file_name() == ".git" {
+                    return false;
+                }
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                let reason = if follow && e.path_is_symlink() && !inside(e.path(), &canonical_root) {
+                    // Left out either way; reported when it is something we would have scanned.
+                    if !is_dir && Lang::detect(e.path()).is_none() {
+                        return false;
+                    }
+                    "symbolic link to outside the scanned folder (not followed)".to_string()
+                } else if let Some(name) = (standard_filters && is_dir).then(|| blocking_ignore_file(e.path())).flatten() {
+                    format!("folder not scanned: its {name} is not a regular file (FIFO, socket or device) and reading it would block")
+                } else {
+                    return true;
+                };
+                filtered.lock().unwrap_or_else(|p| p.into_inner()).push(Skip { path: display_path(e.path(), &base), reason });
+                false
+            }
+        };
         let walker = WalkBuilder::new(root)
-            .standard_filters(!options.no_ignore)
+            .standard_filters(standard_filters)
             .hidden(!options.no_ignore)
             .require_git(false)
             .follow_links(options.follow_links)
             .overrides(overrides)
-            .filter_entry(|e| e.file_name() != ".git")
+            .filter_entry(filter)
             .sort_by_file_path(|a, b| a.cmp(b))
             .build();
         for entry in walker {
@@ -102,11 +147,21 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>,
             let Some(file_type) = entry.file_type() else {
                 continue;
             };
+            if let Some(err) = entry.error() {
+                // An ignore file that could not be read: the walk goes on without its rules.
+                let (path, reason) = describe_walk_error(err);
+                let path = path.unwrap_or_else(|| entry.path().to_path_buf());
+                skipped.push(Skip { path: display_path(&path, &base), reason: format!("ignore file not applied: {reason}") });
+            }
             if file_type.is_dir() {
                 continue;
             }
             let path = entry.path();
             let Some(lang) = Lang::detect(path) else {
+                if file_type.is_symlink() && std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+                    let reason = "symbolic link to a folder (not followed; --follow scans inside the tree)".into();
+                    skipped.push(Skip { path: display_path(path, &base), reason });
+                }
                 continue;
             };
             if !options.languages.is_empty() && !options.languages.iter().any(|l| l.name() == lang.name()) {
@@ -115,7 +170,11 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>,
             let display = display_path(path, &base);
             if file_type.is_symlink() {
                 // Links are followed only with --follow; a link to a file inside the tree is scanned there.
-                skipped.push(Skip { path: display, reason: "symbolic link (not followed)".into() });
+                let reason = match std::fs::metadata(path) {
+                    Err(_) => "broken symbolic link (its target does not exist)",
+                    Ok(_) => "symbolic link (not followed; --follow scans links inside the tree)",
+                };
+                skipped.push(Skip { path: display, reason: reason.into() });
                 continue;
             }
             if !file_type.is_file() {
@@ -123,15 +182,38 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>,
                 continue;
             }
             let size = entry.metadata().ok().map(|m| m.len());
-            candidates.push(Candidate { path: path.to_path_buf(), display, lang, size });
+            let mut notes = Vec::new();
+            if path.strip_prefix(&base).unwrap_or(path).to_str().is_none() {
+                notes.push("file name is not valid UTF-8: shown with U+FFFD in place of the bad bytes".into());
+            }
+            candidates.push(Candidate { path: path.to_path_buf(), display, lang, size, notes });
         }
+        skipped.append(&mut filtered.lock().unwrap_or_else(|p| p.into_inner()));
     }
     Ok((candidates, skipped))
 }
 
+/// True when `path` (a symbolic link) resolves inside `root` (canonical). A broken link resolves
+/// nowhere: it is not followed either.
+fn inside(path: &Path, root: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|target| target.starts_with(root))
+}
+
+/// The ignore file of `dir` that exists but is not a regular file: reading a FIFO blocks, and a
+/// device never ends.
+fn blocking_ignore_file(dir: &Path) -> Option<&'static str> {
+    [".gitignore", ".ignore", ".git", ".git/info/exclude"]
+        .into_iter()
+        .find(|name| std::fs::metadata(dir.join(name)).is_ok_and(|m| !(m.is_file() || (m.is_dir() && *name == ".git"))))
+}
+
 fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
     match err {
-        ignore::Error::WithPath { path, err } => (Some(path.clone()), describe_walk_error(err).1),
+        ignore::Error::WithPath { path, err } => {
+            let dangling = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && std::fs::metadata(path).is_err();
+            let reason = if dangling { "broken symbolic link (its target does not exist)".into() } else { describe_walk_error(err).1 };
+            (Some(path.clone()), reason)
+        }
         ignore::Error::WithDepth { err, .. } => describe_walk_error(err),
         ignore::Error::WithLineNumber { err, .. } => describe_walk_error(err),
         ignore::Error::Loop { child, ancestor } => (Some(child.clone()), format!("symbolic link loop (back to {})", ancestor.display())),
