@@ -2,6 +2,9 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -12,7 +15,7 @@ use crate::finding::Confidence;
 use crate::language::{language_names, Lang, LANGUAGES};
 use crate::output::{write_atomic, write_stdout};
 use crate::report::{json, sarif, text};
-use crate::scan::{scan, ScanOptions, DEFAULT_MAX_FILESIZE};
+use crate::scan::{scan, Progress, ScanOptions, DEFAULT_MAX_FILESIZE};
 use crate::walk::WalkOptions;
 
 const EXIT_CODES: &str = "Exit codes:\n  0  no findings at or above --min-confidence\n  1  findings reported\n  2  error: bad arguments, unreadable root, broken catalog";
@@ -183,8 +186,16 @@ fn run_scan(catalog: &Catalog, args: ScanArgs) -> Result<i32> {
         min_confidence: args.min_confidence,
         prefilter: !args.no_prefilter,
         parse_timeout: Duration::from_millis(args.parse_timeout_ms),
+        progress: None,
     };
-    let report = scan(catalog, &options)?;
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let options = ScanOptions { progress: show_progress.then(|| Arc::new(Progress::default())), ..options };
+    let display = options.progress.clone().map(ProgressDisplay::start);
+    let report = scan(catalog, &options);
+    if let Some(display) = display {
+        display.stop();
+    }
+    let report = report?;
     let sarif_text = || sarif::render(&report, catalog, &args.sarif_category);
     let json_text = || json::render(&report, catalog.catalog_version);
     if let Some(path) = &args.json_output {
@@ -211,4 +222,48 @@ fn run_scan(catalog: &Catalog, args: ScanArgs) -> Result<i32> {
         None => write_stdout(&main)?,
     }
     Ok(if report.findings.is_empty() { 0 } else { 1 })
+}
+
+/// A progress bar on stderr, drawn only once a scan has run long enough to need one.
+struct ProgressDisplay {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl ProgressDisplay {
+    const DELAY: Duration = Duration::from_millis(400);
+
+    fn start(progress: Arc<Progress>) -> ProgressDisplay {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let mut bar: Option<indicatif::ProgressBar> = None;
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+                if bar.is_none() && started.elapsed() >= Self::DELAY {
+                    let b = indicatif::ProgressBar::new(0);
+                    b.set_style(
+                        indicatif::ProgressStyle::with_template("{spinner} scanning {pos}/{len} files [{bar:30}] {elapsed}")
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                            .progress_chars("=> "),
+                    );
+                    bar = Some(b);
+                }
+                if let Some(b) = &bar {
+                    b.set_length(progress.total.load(Ordering::Relaxed) as u64);
+                    b.set_position(progress.done.load(Ordering::Relaxed) as u64);
+                }
+            }
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+        });
+        ProgressDisplay { stop, thread }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
 }

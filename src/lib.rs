@@ -3,7 +3,8 @@
 //!
 //! The pipeline, one module per stage:
 //! [`walk`] -> [`language`] -> [`prefilter`] -> [`parse`] -> [`query`] -> [`matcher`] (with the
-//! [`catalog`]) -> [`finding`] -> [`report`]. [`scan`] runs it end to end.
+//! [`catalog`]) -> [`finding`] -> [`report`]. [`scan`] runs it end to end; [`tree`] applies facts
+//! that one file tells about the others.
 
 pub mod catalog;
 pub mod cli;
@@ -19,4 +20,5 @@ pub mod query;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod tree;
 pub mod walk;

@@ -8,6 +8,9 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tree_sitter::QueryCursor;
@@ -21,6 +24,7 @@ use crate::parse::{parse, ParseFailure};
 use crate::position::{position, snippet, LineIndex};
 use crate::prefilter::Prefilter;
 use crate::query::{self, FileFacts};
+use crate::tree;
 use crate::walk::{io_reason, walk, Candidate, Skip, WalkError, WalkOptions};
 
 #[derive(Debug, Clone)]
@@ -32,6 +36,8 @@ pub struct ScanOptions {
     pub min_confidence: Confidence,
     pub prefilter: bool,
     pub parse_timeout: Duration,
+    /// Counts files as they are scanned, for a progress display.
+    pub progress: Option<Arc<Progress>>,
 }
 
 impl Default for ScanOptions {
@@ -44,8 +50,16 @@ impl Default for ScanOptions {
             min_confidence: Confidence::Medium,
             prefilter: true,
             parse_timeout: Duration::from_secs(10),
+            progress: None,
         }
     }
+}
+
+/// Files done and files to do, updated by the workers as the scan goes.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: AtomicUsize,
+    pub done: AtomicUsize,
 }
 
 /// Hand-written source files are far below this; larger files are generated or minified.
@@ -156,9 +170,23 @@ pub fn scan_candidates(
     mut skipped: Vec<Skip>,
     started: Instant,
 ) -> Result<ScanReport, ScanError> {
-    let pipeline = Pipeline::new(catalog);
+    let pipeline = Pipeline::for_scan(catalog, options.min_confidence);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().map_err(|e| ScanError::Threads(e.to_string()))?;
-    let outcomes: Vec<FileOutcome> = pool.install(|| candidates.par_iter().map(|c| scan_file(c, &pipeline, options)).collect());
+    if let Some(progress) = &options.progress {
+        progress.total.store(candidates.len(), Ordering::Relaxed);
+    }
+    let outcomes: Vec<FileOutcome> = pool.install(|| {
+        candidates
+            .par_iter()
+            .map(|c| {
+                let outcome = scan_file(c, &pipeline, options);
+                if let Some(progress) = &options.progress {
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                }
+                outcome
+            })
+            .collect()
+    });
 
     let mut stats = Stats::default();
     let mut findings = Vec::new();
@@ -177,6 +205,7 @@ pub fn scan_candidates(
         findings.extend(outcome.findings);
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    tree::apply_tree_version(&mut findings);
     skipped.sort();
     warnings.sort();
     Ok(ScanReport {
@@ -340,8 +369,15 @@ fn scan_file(candidate: &Candidate, pipeline: &Pipeline, options: &ScanOptions) 
 }
 
 impl<'c> Pipeline<'c> {
+    /// A pipeline whose prefilter lets through every file that could give any finding.
     pub fn new(catalog: &'c Catalog) -> Pipeline<'c> {
         Pipeline { matcher: Matcher::new(catalog), prefilter: Prefilter::new(catalog) }
+    }
+
+    /// A pipeline for a scan that reports findings at or above `min_confidence`: files that could
+    /// only give lower-confidence findings are not parsed.
+    pub fn for_scan(catalog: &'c Catalog, min_confidence: Confidence) -> Pipeline<'c> {
+        Pipeline { matcher: Matcher::new(catalog), prefilter: Prefilter::for_confidence(catalog, min_confidence) }
     }
 
     /// Scans one file's bytes as `lang` source; `path` is what the findings show. Never panics
