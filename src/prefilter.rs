@@ -8,13 +8,19 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use crate::catalog::{snake_case, Catalog};
 use crate::finding::Confidence;
 
+/// Host markers: every v1.x base URL the matcher accepts contains one of them. They are searched
+/// in the spellings code uses (a case-insensitive search would cost a second pass over every
+/// file); a host written in another mix of cases (`eXaVault`) is not a trigger.
+const HOST_MARKERS: &[&str] = &["exavault", "ExaVault", "Exavault", "EXAVAULT", "exaVault", ".files.com/v1", ".FILES.COM/V1"];
+
 pub struct Prefilter {
+    /// One case-sensitive search, with few enough literals for SIMD (Teddy), as in ripgrep.
     automaton: AhoCorasick,
     triggers: Vec<String>,
 }
 
 impl Prefilter {
-    /// The prefilter that lets through every file that could produce any finding.
+    /// The prefilter that lets through every file that could give any finding.
     pub fn new(catalog: &Catalog) -> Prefilter {
         Prefilter::for_confidence(catalog, Confidence::Low)
     }
@@ -22,11 +28,7 @@ impl Prefilter {
     /// The prefilter for a scan that reports findings at or above `min_confidence`.
     pub fn for_confidence(catalog: &Catalog, min_confidence: Confidence) -> Prefilter {
         let triggers = triggers(catalog, min_confidence);
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&triggers)
-            .expect("prefilter triggers build");
+        let automaton = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(&triggers).expect("prefilter triggers build");
         Prefilter { automaton, triggers }
     }
 
@@ -44,14 +46,15 @@ impl Prefilter {
 ///
 /// A common operation name (`getUser`) on its own only ever yields a low-confidence finding: at
 /// medium and above it matters only in a v1.x path (`/v1/getUser`) or next to ExaVault context,
-/// and every kind of context (host, SDK module, client class) is a trigger of its own.
+/// and every kind of context (host, SDK module, client class) is a trigger of its own. Paths are
+/// caught by their `/v1/` or `/v1.2/` prefix, which keeps the list short enough for SIMD search.
 pub fn triggers(catalog: &Catalog, min_confidence: Confidence) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for op in &catalog.operations {
         let path_only = !op.name.chars().any(|c| c.is_ascii_uppercase()) || (op.common_name && min_confidence > Confidence::Low);
         if path_only {
-            out.push(format!("/v1/{}", op.name));
-            out.push(format!("/v1.2/{}", op.name));
+            out.push("/v1/".into());
+            out.push("/v1.2/".into());
         } else {
             out.push(op.name.clone());
             out.push(snake_case(&op.name));
@@ -61,9 +64,7 @@ pub fn triggers(catalog: &Catalog, min_confidence: Confidence) -> Vec<String> {
     for marker in c.v1_sdk_imports.iter().chain(&c.v1_client_classes).chain(&c.distinctive_client_classes) {
         out.push(marker.clone());
     }
-    // Host markers: every v1.x base URL the matcher accepts contains one of these.
-    out.push("exavault".into());
-    out.push(".files.com/v1".into());
+    out.extend(HOST_MARKERS.iter().map(|m| m.to_string()));
     out.sort();
     out.dedup();
     out
@@ -88,6 +89,14 @@ mod tests {
             }
         }
         assert!(!pre.may_match(b"<?php echo 'hello world';"));
+        assert!(pre.may_match(b"$base = 'HTTPS://API.EXAVAULT.COM';"));
+        assert!(pre.may_match(b"base = 'https://acme.files.com/v1.2'"));
+    }
+
+    #[test]
+    fn the_default_trigger_list_fits_a_simd_search() {
+        let catalog = Catalog::embedded().unwrap();
+        assert!(triggers(&catalog, Confidence::Medium).len() <= 64);
     }
 
     #[test]

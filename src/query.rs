@@ -7,7 +7,6 @@
 //! `@string`, `@new` / `@new.class`, `@import` / `@import.module`, `@key`,
 //! `@assign` / `@assign.left` / `@assign.right`, `@function` / `@function.name`, `@condition`. Names starting with `_` are helpers for predicates.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -159,11 +158,12 @@ pub struct QueryError {
     pub message: String,
 }
 
-type Compiled = HashMap<Lang, Result<CompiledQuery, String>>;
-
-fn compiled() -> &'static Compiled {
-    static QUERIES: OnceLock<Compiled> = OnceLock::new();
-    QUERIES.get_or_init(|| LANGUAGES.iter().map(|spec| (spec.lang, compile(spec))).collect())
+/// One slot per language: a language's queries are compiled the first time a file of that
+/// language is parsed (query analysis costs tens of milliseconds per language, too much to pay
+/// for languages a tree does not have), then shared by every worker.
+fn slot(lang: Lang) -> &'static OnceLock<Result<CompiledQuery, String>> {
+    static SLOTS: [OnceLock<Result<CompiledQuery, String>>; 8] = [const { OnceLock::new() }; 8];
+    &SLOTS[LANGUAGES.iter().position(|s| s.lang == lang).expect("every Lang has a spec")]
 }
 
 fn compile(spec: &LanguageSpec) -> Result<CompiledQuery, String> {
@@ -179,14 +179,13 @@ fn compile(spec: &LanguageSpec) -> Result<CompiledQuery, String> {
 
 /// The compiled query of a language (compiled on first use, then shared).
 pub fn for_language(lang: Lang) -> Result<&'static CompiledQuery, QueryError> {
-    match compiled().get(&lang) {
-        Some(Ok(q)) => Ok(q),
-        Some(Err(message)) => Err(QueryError { language: lang.name(), message: message.clone() }),
-        None => Err(QueryError { language: lang.name(), message: "no queries".into() }),
+    match slot(lang).get_or_init(|| compile(lang.spec())) {
+        Ok(q) => Ok(q),
+        Err(message) => Err(QueryError { language: lang.name(), message: message.clone() }),
     }
 }
 
-/// Checks every language's queries; used at start-up so a broken query is one clear error.
+/// Compiles every language's queries: a broken query file is one clear error (tests run this).
 pub fn check_all() -> Result<(), QueryError> {
     for spec in LANGUAGES {
         for_language(spec.lang)?;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,7 +25,7 @@ use crate::position::{position, snippet, LineIndex};
 use crate::prefilter::Prefilter;
 use crate::query::{self, FileFacts};
 use crate::tree;
-use crate::walk::{io_reason, walk, Candidate, Skip, WalkError, WalkOptions};
+use crate::walk::{io_reason, walk_each, Candidate, Skip, WalkError, WalkItem, WalkOptions};
 
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -153,21 +153,65 @@ thread_local! {
     static WORKER: RefCell<Worker> = RefCell::new(Worker { cursor: QueryCursor::new(), facts: FileFacts::default(), raw: Vec::new() });
 }
 
-/// Runs a whole scan.
+/// Runs a whole scan. The walk streams files to the workers through a bounded channel, and
+/// only files with something to report are kept: memory does not grow with the tree.
 pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, ScanError> {
     let started = Instant::now();
-    query::check_all()?;
-    let (candidates, skipped) = walk(&options.roots, &options.walk)?;
-    scan_candidates(catalog, options, candidates, skipped, started)
+    let pipeline = Pipeline::for_scan(catalog, options.min_confidence);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().map_err(|e| ScanError::Threads(e.to_string()))?;
+    let walk_skips = Mutex::new(Vec::new());
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Candidate>(4096);
+    let (walked, collected) = std::thread::scope(|scope| {
+        let walker = scope.spawn(|| {
+            let sink = |item: WalkItem| match item {
+                WalkItem::File(candidate) => {
+                    if let Some(progress) = &options.progress {
+                        progress.total.fetch_add(1, Ordering::Relaxed);
+                    }
+                    // The receiver only goes away when the workers are done: nothing to do then.
+                    let _ = sender.send(candidate);
+                }
+                WalkItem::Skip(skip) => walk_skips.lock().unwrap_or_else(|p| p.into_inner()).push(skip),
+            };
+            let result = walk_each(&options.roots, &options.walk, options.jobs, &sink);
+            drop(sender);
+            result
+        });
+        // Workers take files in batches: one hand-over per file would cost more in thread
+        // wake-ups than the prefilter costs per file.
+        let batches = Batches { files: receiver.into_iter(), size: 64 };
+        let collected = pool.install(|| collect(batches.par_bridge().flat_map_iter(|batch| batch), &pipeline, options));
+        (walker.join(), collected)
+    });
+    match walked {
+        Ok(result) => result?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+    let walk_skips = walk_skips.into_inner().unwrap_or_else(|p| p.into_inner());
+    Ok(finish(collected, walk_skips, options, started))
 }
 
-/// Scans files the walk already found (`skipped` holds what the walk could not use). [`scan`]
-/// is walk + this; a file that vanished or changed since the walk is reported, never fatal.
+/// Groups an iterator's items into vectors of `size`.
+struct Batches<I> {
+    files: I,
+    size: usize,
+}
+
+impl<I: Iterator> Iterator for Batches<I> {
+    type Item = Vec<I::Item>;
+    fn next(&mut self) -> Option<Vec<I::Item>> {
+        let batch: Vec<I::Item> = self.files.by_ref().take(self.size).collect();
+        (!batch.is_empty()).then_some(batch)
+    }
+}
+
+/// Scans files the walk already found (`skipped` holds what the walk could not use). A file that
+/// vanished or changed since the walk is reported, never fatal.
 pub fn scan_candidates(
     catalog: &Catalog,
     options: &ScanOptions,
     candidates: Vec<Candidate>,
-    mut skipped: Vec<Skip>,
+    skipped: Vec<Skip>,
     started: Instant,
 ) -> Result<ScanReport, ScanError> {
     let pipeline = Pipeline::for_scan(catalog, options.min_confidence);
@@ -175,48 +219,76 @@ pub fn scan_candidates(
     if let Some(progress) = &options.progress {
         progress.total.store(candidates.len(), Ordering::Relaxed);
     }
-    let outcomes: Vec<FileOutcome> = pool.install(|| {
-        candidates
-            .par_iter()
-            .map(|c| {
-                let outcome = scan_file(c, &pipeline, options);
-                if let Some(progress) = &options.progress {
-                    progress.done.fetch_add(1, Ordering::Relaxed);
-                }
-                outcome
-            })
-            .collect()
-    });
+    let collected = pool.install(|| collect(candidates.into_par_iter(), &pipeline, options));
+    Ok(finish(collected, skipped, options, started))
+}
 
-    let mut stats = Stats::default();
-    let mut findings = Vec::new();
-    let mut warnings = Vec::new();
-    for (candidate, outcome) in candidates.iter().zip(outcomes) {
-        warnings.extend(outcome.warnings.into_iter().map(|reason| Skip { path: candidate.display.clone(), reason }));
+/// What the workers keep: totals for every file, details only for files with something to say.
+#[derive(Default)]
+struct Collected {
+    stats: Stats,
+    findings: Vec<Finding>,
+    skipped: Vec<Skip>,
+    warnings: Vec<Skip>,
+}
+
+impl Collected {
+    fn add(mut self, candidate: &Candidate, outcome: FileOutcome) -> Collected {
+        self.warnings.extend(outcome.warnings.into_iter().map(|reason| Skip { path: candidate.display.clone(), reason }));
         if let Some(reason) = outcome.skipped {
-            skipped.push(Skip { path: candidate.display.clone(), reason });
-            continue;
+            self.skipped.push(Skip { path: candidate.display.clone(), reason });
+            return self;
         }
-        stats.files_scanned += 1;
-        stats.bytes_scanned += outcome.read_bytes;
-        stats.files_parsed += usize::from(outcome.parsed);
-        stats.files_with_findings += usize::from(!outcome.findings.is_empty());
-        stats.below_min_confidence += outcome.below;
-        findings.extend(outcome.findings);
+        self.stats.files_scanned += 1;
+        self.stats.bytes_scanned += outcome.read_bytes;
+        self.stats.files_parsed += usize::from(outcome.parsed);
+        self.stats.files_with_findings += usize::from(!outcome.findings.is_empty());
+        self.stats.below_min_confidence += outcome.below;
+        self.findings.extend(outcome.findings);
+        self
     }
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    tree::apply_tree_version(&mut findings);
-    skipped.sort();
-    warnings.sort();
-    Ok(ScanReport {
+
+    fn merge(mut self, other: Collected) -> Collected {
+        self.stats.files_scanned += other.stats.files_scanned;
+        self.stats.bytes_scanned += other.stats.bytes_scanned;
+        self.stats.files_parsed += other.stats.files_parsed;
+        self.stats.files_with_findings += other.stats.files_with_findings;
+        self.stats.below_min_confidence += other.stats.below_min_confidence;
+        self.findings.extend(other.findings);
+        self.skipped.extend(other.skipped);
+        self.warnings.extend(other.warnings);
+        self
+    }
+}
+
+fn collect(files: impl ParallelIterator<Item = Candidate>, pipeline: &Pipeline, options: &ScanOptions) -> Collected {
+    files
+        .fold(Collected::default, |acc, candidate| {
+            let outcome = scan_file(&candidate, pipeline, options);
+            if let Some(progress) = &options.progress {
+                progress.done.fetch_add(1, Ordering::Relaxed);
+            }
+            acc.add(&candidate, outcome)
+        })
+        .reduce(Collected::default, Collected::merge)
+}
+
+/// Sorts everything (workers finish in any order) and applies the tree-wide facts.
+fn finish(mut collected: Collected, walk_skips: Vec<Skip>, options: &ScanOptions, started: Instant) -> ScanReport {
+    collected.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    tree::apply_tree_version(&mut collected.findings);
+    collected.skipped.extend(walk_skips);
+    collected.skipped.sort();
+    collected.warnings.sort();
+    ScanReport {
         roots: options.roots.iter().map(|r| r.display().to_string()).collect(),
-        findings,
-        skipped,
-        warnings,
-        stats,
+        findings: collected.findings,
+        skipped: collected.skipped,
+        warnings: collected.warnings,
+        stats: collected.stats,
         min_confidence: options.min_confidence,
         elapsed: started.elapsed(),
-    })
+    }
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -345,7 +417,7 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
 
 /// True when a carriage return is not followed by a line feed.
 fn has_lone_cr(text: &[u8]) -> bool {
-    text.iter().enumerate().any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'))
+    memchr::memchr_iter(b'\r', text).any(|i| text.get(i + 1) != Some(&b'\n'))
 }
 
 fn scan_file(candidate: &Candidate, pipeline: &Pipeline, options: &ScanOptions) -> FileOutcome {
@@ -423,8 +495,12 @@ impl<'c> Pipeline<'c> {
         if tree.root_node().has_error() {
             outcome.warnings.push("syntax errors: findings come from the parts that parse".into());
         }
-        let Ok(compiled) = query::for_language(lang) else {
-            return outcome; // checked before the scan started
+        let compiled = match query::for_language(lang) {
+            Ok(compiled) => compiled,
+            Err(err) => {
+                outcome.skipped = Some(err.to_string());
+                return outcome;
+            }
         };
         let matcher = &self.matcher;
         WORKER.with(|worker| {
@@ -462,7 +538,7 @@ fn rule_order(r: &RawFinding) -> (u8, usize) {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 #[allow(clippy::too_many_arguments)]

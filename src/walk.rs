@@ -59,10 +59,35 @@ pub fn display_path(path: &Path, base: &Path) -> String {
     }
 }
 
-/// Collects the files under `roots` in a stable order.
+/// What the walk hands on: a file to scan, or an entry it could not use.
+#[derive(Debug, Clone)]
+pub enum WalkItem {
+    File(Candidate),
+    Skip(Skip),
+}
+
+/// Collects the files under `roots`, sorted by path.
 pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>, Vec<Skip>), WalkError> {
-    let mut candidates = Vec::new();
-    let mut skipped = Vec::new();
+    let items = Mutex::new((Vec::new(), Vec::new()));
+    walk_each(roots, options, 1, &|item| {
+        let mut items = items.lock().unwrap_or_else(|p| p.into_inner());
+        match item {
+            WalkItem::File(c) => items.0.push(c),
+            WalkItem::Skip(s) => items.1.push(s),
+        }
+    })?;
+    let (mut candidates, skipped) = items.into_inner().unwrap_or_else(|p| p.into_inner());
+    candidates.sort_by(|a: &Candidate, b: &Candidate| a.path.cmp(&b.path));
+    Ok((candidates, skipped))
+}
+
+/// Walks `roots` with `threads` walker threads (0: one per core), handing every file and every
+/// unusable entry to `sink` as soon as it is found, in no particular order. The roots and the
+/// exclude globs are checked first: a bad one is an error before anything is handed on.
+pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, threads: usize, sink: &(dyn Fn(WalkItem) + Sync)) -> Result<(), WalkError> {
+    for root in roots {
+        std::fs::metadata(root).map_err(|e| WalkError::BadRoot { path: root.display().to_string(), reason: e.to_string() })?;
+    }
     let multi = roots.len() > 1;
     for root in roots {
         let meta = std::fs::metadata(root).map_err(|e| WalkError::BadRoot { path: root.display().to_string(), reason: e.to_string() })?;
@@ -86,10 +111,10 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>,
         // device, do not read ignore files at all rather than block.
         let root_blocker = if standard_filters && meta.is_dir() { blocking_ignore_file(root) } else { None };
         if let Some(name) = root_blocker {
-            skipped.push(Skip {
+            sink(WalkItem::Skip(Skip {
                 path: display_path(&root.join(name), &base),
                 reason: "not a regular file (FIFO, socket or device): ignore files were not read".into(),
-            });
+            }));
         }
         let standard_filters = standard_filters && root_blocker.is_none();
         let mut overrides = OverrideBuilder::new(root);
@@ -132,65 +157,74 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>,
             .follow_links(options.follow_links)
             .overrides(overrides)
             .filter_entry(filter)
-            .sort_by_file_path(|a, b| a.cmp(b))
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let (path, reason) = describe_walk_error(&err);
-                    skipped
-                        .push(Skip { path: path.map(|p| display_path(&p, &base)).unwrap_or_else(|| root.display().to_string()), reason });
-                    continue;
+            .threads(threads)
+            .build_parallel();
+        walker.run(|| {
+            let base = &base;
+            Box::new(move |entry| {
+                if let Some(item) = classify(entry, root, base, options) {
+                    sink(item);
                 }
-            };
-            let Some(file_type) = entry.file_type() else {
-                continue;
-            };
-            if let Some(err) = entry.error() {
-                // An ignore file that could not be read: the walk goes on without its rules.
-                let (path, reason) = describe_walk_error(err);
-                let path = path.unwrap_or_else(|| entry.path().to_path_buf());
-                skipped.push(Skip { path: display_path(&path, &base), reason: format!("ignore file not applied: {reason}") });
-            }
-            if file_type.is_dir() {
-                continue;
-            }
-            let path = entry.path();
-            let Some(lang) = Lang::detect(path) else {
-                if file_type.is_symlink() && std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-                    let reason = "symbolic link to a folder (not followed; --follow scans inside the tree)".into();
-                    skipped.push(Skip { path: display_path(path, &base), reason });
-                }
-                continue;
-            };
-            if !options.languages.is_empty() && !options.languages.iter().any(|l| l.name() == lang.name()) {
-                continue;
-            }
-            let display = display_path(path, &base);
-            if file_type.is_symlink() {
-                // Links are followed only with --follow; a link to a file inside the tree is scanned there.
-                let reason = match std::fs::metadata(path) {
-                    Err(_) => "broken symbolic link (its target does not exist)",
-                    Ok(_) => "symbolic link (not followed; --follow scans links inside the tree)",
-                };
-                skipped.push(Skip { path: display, reason: reason.into() });
-                continue;
-            }
-            if !file_type.is_file() {
-                skipped.push(Skip { path: display, reason: "not a regular file (FIFO, socket or device)".into() });
-                continue;
-            }
-            let size = entry.metadata().ok().map(|m| m.len());
-            let mut notes = Vec::new();
-            if path.strip_prefix(&base).unwrap_or(path).to_str().is_none() {
-                notes.push("file name is not valid UTF-8: shown with U+FFFD in place of the bad bytes".into());
-            }
-            candidates.push(Candidate { path: path.to_path_buf(), display, lang, size, notes });
+                ignore::WalkState::Continue
+            })
+        });
+        for skip in filtered.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+            sink(WalkItem::Skip(skip));
         }
-        skipped.append(&mut filtered.lock().unwrap_or_else(|p| p.into_inner()));
     }
-    Ok((candidates, skipped))
+    Ok(())
+}
+
+/// What one walk entry is for the scan: a file, a skip with its reason, or nothing (folders,
+/// files of other languages).
+fn classify(entry: Result<ignore::DirEntry, ignore::Error>, root: &Path, base: &Path, options: &WalkOptions) -> Option<WalkItem> {
+    let skip = |path: String, reason: String| Some(WalkItem::Skip(Skip { path, reason }));
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(err) => {
+            let (path, reason) = describe_walk_error(&err);
+            return skip(path.map(|p| display_path(&p, base)).unwrap_or_else(|| root.display().to_string()), reason);
+        }
+    };
+    let file_type = entry.file_type()?;
+    if let Some(err) = entry.error() {
+        // An ignore file that could not be read: the walk goes on without its rules.
+        let (path, reason) = describe_walk_error(err);
+        let path = path.unwrap_or_else(|| entry.path().to_path_buf());
+        return skip(display_path(&path, base), format!("ignore file not applied: {reason}"));
+    }
+    if file_type.is_dir() {
+        return None;
+    }
+    let path = entry.path();
+    let Some(lang) = Lang::detect(path) else {
+        if file_type.is_symlink() && std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            let reason = "symbolic link to a folder (not followed; --follow scans inside the tree)".into();
+            return skip(display_path(path, base), reason);
+        }
+        return None;
+    };
+    if !options.languages.is_empty() && !options.languages.iter().any(|l| l.name() == lang.name()) {
+        return None;
+    }
+    let display = display_path(path, base);
+    if file_type.is_symlink() {
+        // Links are followed only with --follow; a link to a file inside the tree is scanned there.
+        let reason = match std::fs::metadata(path) {
+            Err(_) => "broken symbolic link (its target does not exist)",
+            Ok(_) => "symbolic link (not followed; --follow scans links inside the tree)",
+        };
+        return skip(display, reason.into());
+    }
+    if !file_type.is_file() {
+        return skip(display, "not a regular file (FIFO, socket or device)".into());
+    }
+    let size = entry.metadata().ok().map(|m| m.len());
+    let mut notes = Vec::new();
+    if path.strip_prefix(base).unwrap_or(path).to_str().is_none() {
+        notes.push("file name is not valid UTF-8: shown with U+FFFD in place of the bad bytes".into());
+    }
+    Some(WalkItem::File(Candidate { path: path.to_path_buf(), display, lang, size, notes }))
 }
 
 /// True when `path` (a symbolic link) resolves inside `root` (canonical). A broken link resolves
