@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use regex::Regex;
 
-use crate::catalog::{snake_case, Availability, Catalog, Category, Effort, Operation};
+use crate::catalog::{snake_case, Availability, Catalog, Category, Effort, FilesComIdiom, Operation};
 use crate::finding::{ApiVersion, Confidence, Evidence, Kind};
 use crate::language::{Lang, LanguageSpec};
 use crate::query::{FileFacts, Span};
@@ -131,6 +131,30 @@ fn alternation<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|")
 }
 
+/// The view of an envelope or setup rule: one Files.com idiom instead of an endpoint list.
+fn idiom_view<'c>(
+    kind: Kind,
+    (id, name, subject, message): (&'c str, &'c str, &'c str, &'c str),
+    filescom: &'c FilesComIdiom,
+    effort: &'c Effort,
+    category: Category,
+    sdk_language: &str,
+) -> RuleView<'c> {
+    RuleView {
+        id,
+        name,
+        kind,
+        operation: None,
+        subject,
+        message: format!("{message} On Files.com: {}.", filescom.rest.trim_end_matches('.')),
+        effort,
+        category,
+        rest: vec![filescom.rest.clone()],
+        sdk: filescom.sdk.for_language(sdk_language),
+        docs_url: &filescom.docs_url,
+    }
+}
+
 /// Names a helper's error parameter usually has.
 const ERROR_PARAMETERS: &[&str] = &["error", "err", "errors"];
 
@@ -232,35 +256,11 @@ impl<'c> Matcher<'c> {
             }
             RuleRef::Envelope(i) => {
                 let r = &c.envelope_rules[i];
-                RuleView {
-                    id: &r.id,
-                    name: &r.name,
-                    kind: Kind::EnvelopeCheck,
-                    operation: None,
-                    subject: &r.subject,
-                    message: format!("{} On Files.com: {}.", r.message, r.filescom.rest.trim_end_matches('.')),
-                    effort: &r.effort,
-                    category: r.category,
-                    rest: vec![r.filescom.rest.clone()],
-                    sdk: r.filescom.sdk.for_language(sdk_language),
-                    docs_url: &r.filescom.docs_url,
-                }
+                idiom_view(Kind::EnvelopeCheck, (&r.id, &r.name, &r.subject, &r.message), &r.filescom, &r.effort, r.category, sdk_language)
             }
             RuleRef::Setup(i) => {
                 let r = &c.setup_rules[i];
-                RuleView {
-                    id: &r.id,
-                    name: &r.name,
-                    kind: Kind::Setup,
-                    operation: None,
-                    subject: &r.subject,
-                    message: format!("{} On Files.com: {}.", r.message, r.filescom.rest.trim_end_matches('.')),
-                    effort: &r.effort,
-                    category: r.category,
-                    rest: vec![r.filescom.rest.clone()],
-                    sdk: r.filescom.sdk.for_language(sdk_language),
-                    docs_url: &r.filescom.docs_url,
-                }
+                idiom_view(Kind::Setup, (&r.id, &r.name, &r.subject, &r.message), &r.filescom, &r.effort, r.category, sdk_language)
             }
         }
     }
