@@ -330,7 +330,8 @@ const NOT_REGULAR: &str = "not a regular file (FIFO, socket or device)";
 /// since the walk, gives a reason instead of an error or a blocked worker.
 fn read_limited(candidate: &Candidate, limit: u64) -> Result<Vec<u8>, String> {
     let reason = |e: std::io::Error| format!("cannot read: {}", io_reason(&e));
-    if !std::fs::metadata(&candidate.path).map_err(reason)?.is_file() {
+    // Where a non-blocking open is not available, look before opening.
+    if O_NONBLOCK == 0 && !std::fs::metadata(&candidate.path).map_err(reason)?.is_file() {
         return Err(NOT_REGULAR.into());
     }
     let mut open = std::fs::OpenOptions::new();
@@ -341,10 +342,14 @@ fn read_limited(candidate: &Candidate, limit: u64) -> Result<Vec<u8>, String> {
         open.custom_flags(O_NONBLOCK);
     }
     let file = open.open(&candidate.path).map_err(reason)?;
-    if !file.metadata().map_err(reason)?.is_file() {
+    let meta = file.metadata().map_err(reason)?;
+    if !meta.is_file() {
         return Err(NOT_REGULAR.into());
     }
-    let mut bytes = Vec::with_capacity(candidate.size.unwrap_or(0).min(limit) as usize + 1);
+    if meta.len() > limit {
+        return Err(format!("larger than --max-filesize ({} bytes > {limit} bytes)", meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(reason)?;
     Ok(bytes)
 }

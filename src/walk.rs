@@ -219,7 +219,8 @@ fn classify(entry: Result<ignore::DirEntry, ignore::Error>, root: &Path, base: &
     if !file_type.is_file() {
         return skip(display, "not a regular file (FIFO, socket or device)".into());
     }
-    let size = entry.metadata().ok().map(|m| m.len());
+    // The size is read when the file is opened: one stat call fewer per file.
+    let size = None;
     let mut notes = Vec::new();
     if path.strip_prefix(base).unwrap_or(path).to_str().is_none() {
         notes.push("file name is not valid UTF-8: shown with U+FFFD in place of the bad bytes".into());
