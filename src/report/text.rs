@@ -95,7 +95,8 @@ impl Diagnostic for Rendered<'_> {
         let mut help = String::new();
         let _ = writeln!(help, "Files.com REST: {}", f.replacement.rest.join("; "));
         let _ = writeln!(help, "Files.com {} SDK: {}", sdk_label(f.language), f.replacement.sdk);
-        let _ = writeln!(help, "effort: {} ({} points), {} change", f.effort.class.as_str(), f.effort.points, f.category.as_str());
+        let points = if f.effort.points == 1 { "point" } else { "points" };
+        let _ = writeln!(help, "effort: {} ({} {points}), {} change", f.effort.class.as_str(), f.effort.points, f.category.as_str());
         let _ = write!(help, "docs: {}", f.replacement.docs_url);
         Some(Box::new(help))
     }
