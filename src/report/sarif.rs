@@ -710,32 +710,10 @@ fn effort_line(effort: &Effort, category: Category) -> String {
     )
 }
 
+/// The plain-text help of an operation rule is the operation's migration guide, the same text
+/// `exavault-migrate explain` prints.
 fn operation_help_text(op: &Operation) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} ({}, {} group)", op.name, op.id, op.group);
-    let _ = writeln!(out, "{}", sentence(&op.summary));
-    let _ = writeln!(out, "\nWhat the code does today (ExaVault v1.x)");
-    let _ = writeln!(out, "  HTTP:       {} {}", op.http.methods.join("|"), op.http.path);
-    if !op.parameters.is_empty() {
-        let _ = writeln!(out, "  Parameters: {}", op.parameters.join(", "));
-    }
-    let _ = writeln!(out, "  Result:     {}", op.result);
-    for (generation, lang, call) in legacy_sdk_calls(op) {
-        let _ = writeln!(out, "  SDK ({generation}, {}): {call}", language_label(lang));
-    }
-    let _ = writeln!(out, "\nFiles.com replacement");
-    for rest in &op.filescom.rest {
-        let _ = writeln!(out, "  REST:       {rest}");
-    }
-    sdk_text(&mut out, &op.filescom.sdk);
-    let _ =
-        writeln!(out, "  Docs:       {}{}", op.filescom.docs_url, if op.filescom.docs_url_verified { "" } else { " (page not verified)" });
-    differences_text(&mut out, &op.differences);
-    let _ = writeln!(out, "\n{}", effort_line(&op.effort, op.category));
-    if let Some(legacy) = &op.legacy_docs_url {
-        let _ = writeln!(out, "ExaVault v1.x documentation: {legacy}");
-    }
-    out.trim_end().to_string()
+    crate::rules::explain(op).trim_end().to_string()
 }
 
 fn operation_help_markdown(op: &Operation) -> String {
