@@ -79,6 +79,16 @@ pub struct Stats {
     pub below_min_confidence: usize,
 }
 
+impl Stats {
+    fn add(&mut self, other: &Stats) {
+        self.files_scanned += other.files_scanned;
+        self.files_parsed += other.files_parsed;
+        self.files_with_findings += other.files_with_findings;
+        self.bytes_scanned += other.bytes_scanned;
+        self.below_min_confidence += other.below_min_confidence;
+    }
+}
+
 /// Everything a reporter needs: a pure value, built once per scan.
 #[derive(Debug, Clone)]
 pub struct ScanReport {
@@ -239,21 +249,20 @@ impl Collected {
             self.skipped.push(Skip { path: candidate.display.clone(), reason });
             return self;
         }
-        self.stats.files_scanned += 1;
-        self.stats.bytes_scanned += outcome.read_bytes;
-        self.stats.files_parsed += usize::from(outcome.parsed);
-        self.stats.files_with_findings += usize::from(!outcome.findings.is_empty());
-        self.stats.below_min_confidence += outcome.below;
+        let file = Stats {
+            files_scanned: 1,
+            files_parsed: usize::from(outcome.parsed),
+            files_with_findings: usize::from(!outcome.findings.is_empty()),
+            bytes_scanned: outcome.read_bytes,
+            below_min_confidence: outcome.below,
+        };
+        self.stats.add(&file);
         self.findings.extend(outcome.findings);
         self
     }
 
     fn merge(mut self, other: Collected) -> Collected {
-        self.stats.files_scanned += other.stats.files_scanned;
-        self.stats.bytes_scanned += other.stats.bytes_scanned;
-        self.stats.files_parsed += other.stats.files_parsed;
-        self.stats.files_with_findings += other.stats.files_with_findings;
-        self.stats.below_min_confidence += other.stats.below_min_confidence;
+        self.stats.add(&other.stats);
         self.findings.extend(other.findings);
         self.skipped.extend(other.skipped);
         self.warnings.extend(other.warnings);
@@ -296,9 +305,6 @@ pub enum ScanError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Walk(#[from] WalkError),
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Query(#[from] query::QueryError),
     #[error("cannot start worker threads: {0}")]
     Threads(String),
 }
