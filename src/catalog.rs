@@ -34,6 +34,15 @@ pub struct ContextMarkers {
     pub transport_client_classes: Vec<String>,
     pub v2_markers: Vec<String>,
     pub v2_python_modules: Vec<String>,
+    /// Global names the v1.x browser SDK is reached through (`ExaVaultApi.UserApi`).
+    #[serde(default)]
+    pub sdk_globals: Vec<String>,
+    /// Client classes of the 2014-16 generation, which always spoke `/v1/`.
+    #[serde(default)]
+    pub v1_generation_classes: Vec<String>,
+    /// Parameter names of helpers that receive the envelope's error array or dict.
+    #[serde(default)]
+    pub error_parameter_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

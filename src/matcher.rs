@@ -155,9 +155,6 @@ fn idiom_view<'c>(
     }
 }
 
-/// Names a helper's error parameter usually has.
-const ERROR_PARAMETERS: &[&str] = &["error", "err", "errors"];
-
 /// First occurrence of `token` in `haystack` that is a whole name: not part of a longer
 /// identifier and not a member of another object (`self.ok` is not `ok`).
 fn find_token(haystack: &[u8], token: &[u8]) -> Option<usize> {
@@ -352,7 +349,7 @@ impl<'c> Matcher<'c> {
             if markers.distinctive_client_classes.iter().any(|c| c == class) {
                 ctx.v1_client = true;
                 ctx.client_news.push(new.node.bytes);
-                if class == "V1Api" {
+                if markers.v1_generation_classes.iter().any(|c| c == class) {
                     ctx.saw_v1 = true;
                 }
             } else if markers.v1_client_classes.iter().any(|c| c == class) {
@@ -361,7 +358,7 @@ impl<'c> Matcher<'c> {
                 // other host. ExaVault v2 reuses both the tag names and the `ExaVaultApi` global.
                 let strong =
                     ctx.v1_import || ctx.v1_url || ctx.v1_path || markers.v1_sdk_imports.iter().any(|m| qualifier.contains(m.as_str()));
-                let generic = qualifier.contains("ExaVaultApi")
+                let generic = markers.sdk_globals.iter().any(|g| qualifier.contains(g.as_str()))
                     || generic_import
                     || markers.generic_sdk_imports.iter().any(|m| qualifier.contains(m.as_str()));
                 if strong || (generic && !ctx.v2 && !ctx.other_host) {
@@ -672,7 +669,10 @@ impl<'c> Matcher<'c> {
                         emit(subject, a.node, out);
                     }
                 }
-            } else if a.keyed && !a.skip && ERROR_PARAMETERS.contains(&text(&a.object).trim_start_matches('$')) {
+            } else if a.keyed
+                && !a.skip
+                && self.catalog.context.error_parameter_names.iter().any(|n| n == text(&a.object).trim_start_matches('$'))
+            {
                 // The error object handed to a helper (`function fail($error) { ... $error['code'] }`):
                 // keyed access is the v1.2 SDKs' array/dict error, not an exception's attribute.
                 emit(subject, a.node, out);
