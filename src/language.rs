@@ -111,7 +111,12 @@ pub fn language_names() -> Vec<&'static str> {
     names
 }
 
+/// `(file name, source)` of every query file of a language, in file-name order.
+pub fn query_files(spec: &LanguageSpec) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+    QUERY_FILES.iter().filter(|(dir, _, _)| *dir == spec.query_dir).map(|(_, file, src)| (*file, *src))
+}
+
 /// The concatenated query source for a language.
 pub fn query_source(spec: &LanguageSpec) -> String {
-    QUERY_FILES.iter().filter(|(dir, _, _)| *dir == spec.query_dir).map(|(_, _, src)| *src).collect::<Vec<_>>().join("\n")
+    query_files(spec).map(|(_, src)| src).collect::<Vec<_>>().join("\n")
 }

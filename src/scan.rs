@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tree_sitter::QueryCursor;
 
 use crate::catalog::Catalog;
 use crate::finding::{Confidence, Finding, Replacement};
@@ -154,13 +153,12 @@ pub fn scan_source(catalog: &Catalog, lang: Lang, bytes: &[u8], min_confidence: 
 }
 
 struct Worker {
-    cursor: QueryCursor,
     facts: FileFacts,
     raw: Vec<RawFinding>,
 }
 
 thread_local! {
-    static WORKER: RefCell<Worker> = RefCell::new(Worker { cursor: QueryCursor::new(), facts: FileFacts::default(), raw: Vec::new() });
+    static WORKER: RefCell<Worker> = RefCell::new(Worker { facts: FileFacts::default(), raw: Vec::new() });
 }
 
 /// Runs a whole scan. The walk streams files to the workers through a bounded channel, and
@@ -516,8 +514,8 @@ impl<'c> Pipeline<'c> {
         let matcher = &self.matcher;
         WORKER.with(|worker| {
             let mut worker = worker.borrow_mut();
-            let Worker { cursor, facts, raw } = &mut *worker;
-            query::extract(compiled, spec, &tree, &source, cursor, facts);
+            let Worker { facts, raw } = &mut *worker;
+            query::extract(compiled, &tree, &source, facts);
             drop(tree);
             raw.clear();
             matcher.match_file(spec, facts, &source, raw);

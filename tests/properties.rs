@@ -1,7 +1,9 @@
 //! Property tests over the per-file pipeline (the same entry point and checks as the fuzz
 //! targets in fuzz/): random and mutated source files in every language must never panic, and
-//! every finding's line and column must lie inside the file. Also: positions computed through
-//! the long-line checkpoints equal a naive count, and every input kept from fuzzing
+//! every finding's line and column must lie inside the file. The scanner's query engine finds
+//! exactly the matches tree-sitter's own query cursor finds, on every fixture and on random and
+//! mutated sources (broken syntax included). Also: positions computed through the long-line
+//! checkpoints equal a naive count, and every input kept from fuzzing
 //! (tests/regressions/<language>/) still passes.
 
 #[path = "../fuzz/fuzz_targets/common.rs"]
@@ -11,11 +13,14 @@ use std::path::{Path, PathBuf};
 
 use exavault_migrate::catalog::Catalog;
 use exavault_migrate::finding::Confidence;
-use exavault_migrate::language::Lang;
+use exavault_migrate::language::{query_source, Lang, LANGUAGES};
 use exavault_migrate::position::{position, snippet, LineIndex};
+use exavault_migrate::query;
 use exavault_migrate::scan::{scan_source, Pipeline, SourceOptions};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
+use std::sync::OnceLock;
+use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator};
 
 const CASES: u32 = 64;
 
@@ -194,6 +199,89 @@ fn check_all(lang: Lang, bytes: &[u8]) {
     }
 }
 
+/// A match as both engines report it: pattern index, then (capture name, byte range, node kind)
+/// of every capture, sorted.
+type Found = (usize, Vec<(String, usize, usize, u16)>);
+
+/// tree-sitter's own compilation of a language's query files (built once: it is slow).
+fn tree_sitter_query(lang: Lang) -> &'static Query {
+    static QUERIES: [OnceLock<Query>; 8] = [const { OnceLock::new() }; 8];
+    let at = LANGUAGES.iter().position(|s| s.lang == lang).unwrap();
+    QUERIES[at].get_or_init(|| {
+        let spec = lang.spec();
+        Query::new(&(spec.grammar)(), &query_source(spec)).expect("the query files are valid tree-sitter queries")
+    })
+}
+
+/// Checks that the scanner's engine and tree-sitter's query cursor find the same matches in
+/// `bytes` parsed as `lang`; returns how many there were.
+fn engines_agree(lang: Lang, bytes: &[u8]) -> usize {
+    let spec = lang.spec();
+    let mut parser = Parser::new();
+    parser.set_language(&(spec.grammar)()).unwrap();
+    let Some(tree) = parser.parse(bytes, None) else { return 0 };
+    let reference = tree_sitter_query(lang);
+    let names = reference.capture_names();
+    let mut expected: Vec<Found> = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(reference, tree.root_node(), bytes);
+    while let Some(m) = matches.next() {
+        let mut captures: Vec<_> = m
+            .captures
+            .iter()
+            .map(|c| (names[c.index as usize].to_string(), c.node.start_byte(), c.node.end_byte(), c.node.kind_id()))
+            .collect();
+        captures.sort();
+        expected.push((m.pattern_index, captures));
+    }
+    let compiled = query::for_language(lang).unwrap();
+    let mut found: Vec<Found> = Vec::new();
+    compiled.engine.for_each_match(&tree, bytes, |m| {
+        let mut captures: Vec<_> = m
+            .captures
+            .iter()
+            .map(|(c, node)| (compiled.engine.set.capture_names[*c as usize].clone(), node.start_byte(), node.end_byte(), node.kind_id()))
+            .collect();
+        captures.sort();
+        found.push((m.pattern, captures));
+    });
+    expected.sort();
+    found.sort();
+    if expected != found {
+        let missing: Vec<_> = expected.iter().filter(|m| !found.contains(m)).take(5).collect();
+        let extra: Vec<_> = found.iter().filter(|m| !expected.contains(m)).take(5).collect();
+        panic!(
+            "{lang:?}: the engine found {} matches, tree-sitter {}\nmissing: {missing:?}\nextra: {extra:?}\nsource: {:?}",
+            found.len(),
+            expected.len(),
+            String::from_utf8_lossy(bytes)
+        );
+    }
+    found.len()
+}
+
+fn engines_agree_all(lang: Lang, bytes: &[u8]) {
+    for &grammar in grammars(lang) {
+        engines_agree(grammar, bytes);
+    }
+}
+
+#[test]
+fn the_query_engine_finds_what_tree_sitter_finds_in_every_fixture() {
+    let mut paths = Vec::new();
+    files_under(&repo().join("tests/fixtures"), &mut paths);
+    files_under(&repo().join("samples"), &mut paths);
+    let mut total = 0;
+    for path in &paths {
+        let Some(lang) = Lang::detect(path) else { continue };
+        let bytes = std::fs::read(path).unwrap();
+        for &grammar in grammars(lang) {
+            total += engines_agree(grammar, &bytes);
+        }
+    }
+    assert!(total > 10_000, "only {total} matches: the comparison would prove little");
+}
+
 macro_rules! pipeline_properties {
     ($module:ident, $lang:expr, $dir:expr, $ext:expr) => {
         mod $module {
@@ -220,6 +308,21 @@ macro_rules! pipeline_properties {
                     let files = fixtures($dir, $ext);
                     let bytes = mutate(files[pick % files.len()].clone(), &mutations);
                     check_all($lang, &bytes);
+                }
+
+                #[test]
+                fn the_query_engine_agrees_with_tree_sitter_on_random_source(bytes in soup()) {
+                    engines_agree_all($lang, &bytes);
+                }
+
+                #[test]
+                fn the_query_engine_agrees_with_tree_sitter_on_mutated_fixtures(
+                    pick in any::<usize>(),
+                    mutations in prop::collection::vec(mutation(), 1..12),
+                ) {
+                    let files = fixtures($dir, $ext);
+                    let bytes = mutate(files[pick % files.len()].clone(), &mutations);
+                    engines_agree_all($lang, &bytes);
                 }
             }
         }

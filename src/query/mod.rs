@@ -1,18 +1,25 @@
-//! Stage 4 of the pipeline: run the language's tree-sitter queries (`queries/<language>/*.scm`)
-//! once over a tree and keep what they capture as plain facts (byte ranges, node ids), so the
-//! matcher needs neither the tree nor per-node allocations.
+//! Stage 4 of the pipeline: run the language's queries (`queries/<language>/*.scm`, tree-sitter
+//! query syntax) once over a tree and keep what they capture as plain facts (byte ranges, node
+//! ids), so the matcher needs neither the tree nor per-node allocations. [`pattern`] reads the
+//! query files, [`engine`] evaluates them.
 //!
 //! Capture names are the contract between the query files and the matcher:
 //! `@call` / `@call.name` / `@call.receiver`, `@access` / `@access.object` / `@access.key`,
 //! `@string`, `@new` / `@new.class`, `@import` / `@import.module`, `@key`,
 //! `@assign` / `@assign.left` / `@assign.right`, `@function` / `@function.name`, `@condition`. Names starting with `_` are helpers for predicates.
 
+pub mod engine;
+pub mod pattern;
+
+use std::num::NonZeroU16;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Tree};
 
-use crate::language::{query_source, Lang, LanguageSpec, LANGUAGES};
+use crate::language::{query_files, Lang, LanguageSpec, LANGUAGES};
+use engine::Engine;
+use pattern::Reader;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -64,10 +71,14 @@ impl Role {
     }
 }
 
-/// A language's queries, compiled once and shared by every worker.
+/// A language's queries, read once and shared by every worker.
 pub struct CompiledQuery {
-    pub query: Query,
+    pub engine: Engine,
     roles: Vec<Role>,
+    /// Node kinds of assignments and the fields that tell a written or called access.
+    assignment_kinds: Vec<u16>,
+    left_field: Option<NonZeroU16>,
+    function_field: Option<NonZeroU16>,
 }
 
 /// A node reduced to what the matcher needs.
@@ -158,23 +169,33 @@ pub struct QueryError {
     pub message: String,
 }
 
-/// One slot per language: a language's queries are compiled the first time a file of that
-/// language is parsed (query analysis costs tens of milliseconds per language, too much to pay
-/// for languages a tree does not have), then shared by every worker.
+/// One slot per language: a language's queries are read the first time a file of that
+/// language is parsed, then shared by every worker.
 fn slot(lang: Lang) -> &'static OnceLock<Result<CompiledQuery, String>> {
     static SLOTS: [OnceLock<Result<CompiledQuery, String>>; 8] = [const { OnceLock::new() }; 8];
     &SLOTS[LANGUAGES.iter().position(|s| s.lang == lang).expect("every Lang has a spec")]
 }
 
 fn compile(spec: &LanguageSpec) -> Result<CompiledQuery, String> {
-    let source = query_source(spec);
-    let query = Query::new(&(spec.grammar)(), &source).map_err(|e| format!("{e} (queries/{}/*.scm)", spec.query_dir))?;
-    let roles = query
-        .capture_names()
+    let language = (spec.grammar)();
+    let mut reader = Reader::new(&language);
+    for (file, source) in query_files(spec) {
+        reader.read(&format!("queries/{}/{file}", spec.query_dir), source).map_err(|e| e.to_string())?;
+    }
+    let set = reader.finish();
+    let roles = set
+        .capture_names
         .iter()
         .map(|name| Role::from_capture_name(name).ok_or_else(|| format!("unknown capture @{name} in queries/{}/", spec.query_dir)))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(CompiledQuery { query, roles })
+    let assignment_kinds = spec.assignment_kinds.iter().map(|k| language.id_for_node_kind(k, true)).filter(|&id| id != 0).collect();
+    Ok(CompiledQuery {
+        engine: Engine::new(set, language.node_kind_count()),
+        roles,
+        assignment_kinds,
+        left_field: language.field_id_for_name("left"),
+        function_field: language.field_id_for_name("function"),
+    })
 }
 
 /// The compiled query of a language (compiled on first use, then shared).
@@ -194,36 +215,36 @@ pub fn check_all() -> Result<(), QueryError> {
 }
 
 /// Runs the query over `tree` and fills `facts`.
-pub fn extract(q: &CompiledQuery, spec: &LanguageSpec, tree: &Tree, source: &[u8], cursor: &mut QueryCursor, facts: &mut FileFacts) {
+pub fn extract(q: &CompiledQuery, tree: &Tree, source: &[u8], facts: &mut FileFacts) {
     facts.clear();
-    let mut matches = cursor.matches(&q.query, tree.root_node(), source);
-    while let Some(m) = matches.next() {
+    q.engine.for_each_match(tree, source, |m| {
         let mut main: Option<(Role, Node)> = None;
         let (mut a, mut b) = (None, None);
-        for cap in m.captures {
-            let role = q.roles[cap.index as usize];
+        for &(capture, node) in m.captures {
+            let role = q.roles[capture as usize];
             match role {
-                Role::Call | Role::Access | Role::New | Role::Import | Role::Assign | Role::Function => main = Some((role, cap.node)),
-                Role::String => facts.strings.push(Span::of(cap.node)),
-                Role::Key => facts.keys.push(Span::of(cap.node)),
-                Role::Condition => facts.conditions.push(Span::of(cap.node)),
+                Role::Call | Role::Access | Role::New | Role::Import | Role::Assign | Role::Function => main = Some((role, node)),
+                Role::String => facts.strings.push(Span::of(node)),
+                Role::Key => facts.keys.push(Span::of(node)),
+                Role::Condition => facts.conditions.push(Span::of(node)),
                 Role::CallName | Role::AccessKey | Role::NewClass | Role::ImportModule | Role::AssignLeft | Role::FunctionName => {
-                    a = Some(cap.node)
+                    a = Some(node)
                 }
-                Role::CallReceiver | Role::AccessObject | Role::AssignRight => b = Some(cap.node),
+                Role::CallReceiver | Role::AccessObject | Role::AssignRight => b = Some(node),
                 Role::Helper => {}
             }
         }
-        let Some((role, node)) = main else { continue };
+        let Some((role, node)) = main else { return };
         match (role, a, b) {
             (Role::Call, Some(name), Some(receiver)) => {
                 facts.calls.push(CallFact { node: Span::of(node), name: Span::of(name), receiver: Span::of(receiver) })
             }
             (Role::Access, Some(key), Some(object)) => {
-                let parent = node.parent();
-                let is_field = |field: &str| parent.and_then(|p| p.child_by_field_name(field)).is_some_and(|n| n.id() == node.id());
-                let is_write = parent.is_some_and(|p| spec.assignment_kinds.contains(&p.kind())) && is_field("left");
-                let is_callee = is_field("function");
+                // Written (`$r['success'] = 1`) or called (`console.error(...)`) accesses are
+                // not reads; the site of the match's root says which.
+                let in_assignment = m.site.parent_kind.is_some_and(|k| q.assignment_kinds.contains(&k));
+                let is_write = in_assignment && m.site.field.is_some() && m.site.field == q.left_field;
+                let is_callee = m.site.field.is_some() && m.site.field == q.function_field;
                 facts.accesses.push(AccessFact {
                     node: Span::of(node),
                     object: Span::of(object),
@@ -238,7 +259,7 @@ pub fn extract(q: &CompiledQuery, spec: &LanguageSpec, tree: &Tree, source: &[u8
             (Role::Assign, Some(left), Some(right)) => facts.assigns.push(AssignFact { left: Span::of(left), right: Span::of(right) }),
             _ => {}
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -1,0 +1,217 @@
+//! Evaluates a language's patterns over a tree in one pre-order walk: each node is tried only
+//! against the patterns whose root can be its kind (a table indexed by node kind), and a pattern
+//! is matched top-down from there. The semantics follow tree-sitter's query cursor for the
+//! subset [`super::pattern`] reads: a child pattern may match any later child (every way it can
+//! match is a match, identical ones once), an anchored child may not skip a named sibling,
+//! `(_)` takes any named node but an error, predicates filter whole matches.
+
+use std::num::NonZeroU16;
+
+use tree_sitter::{Node, Tree, TreeCursor};
+
+use super::pattern::{ChildPattern, KindTest, NodePattern, PatternSet, Predicate};
+
+/// Where a matched root node sits: its field in its parent and the parent's kind.
+#[derive(Debug, Clone, Copy)]
+pub struct Site {
+    pub field: Option<NonZeroU16>,
+    pub parent_kind: Option<u16>,
+}
+
+/// One match: the pattern, its captures (capture id, node) and the root's site.
+pub struct Match<'a, 't> {
+    pub pattern: usize,
+    pub captures: &'a [(u32, Node<'t>)],
+    pub site: Site,
+}
+
+/// A language's patterns, indexed by the node kinds their roots accept.
+#[derive(Debug)]
+pub struct Engine {
+    pub set: PatternSet,
+    by_kind: Vec<Vec<usize>>,
+    any_named: Vec<usize>,
+}
+
+/// Per-walk buffers: children of the nodes being matched (used as a stack) and captures so far.
+struct Scratch<'t> {
+    cursor: TreeCursor<'t>,
+    children: Vec<(Node<'t>, Option<NonZeroU16>)>,
+    captures: Vec<(u32, Node<'t>)>,
+    /// Capture lists already reported for the current root and pattern (flattened node ids).
+    seen: Vec<Vec<(u32, usize)>>,
+}
+
+impl Engine {
+    pub fn new(set: PatternSet, kind_count: usize) -> Engine {
+        let mut by_kind = vec![Vec::new(); kind_count];
+        let mut any_named = Vec::new();
+        for (index, pattern) in set.patterns.iter().enumerate() {
+            let mut kinds = Vec::new();
+            root_kinds(&pattern.root, &mut kinds);
+            for kind in kinds {
+                match kind {
+                    KindTest::AnyNamed => any_named.push(index),
+                    KindTest::Kind(id) => {
+                        if let Some(list) = by_kind.get_mut(id as usize) {
+                            if list.last() != Some(&index) {
+                                list.push(index);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        any_named.dedup();
+        Engine { set, by_kind, any_named }
+    }
+
+    /// Calls `on_match` for every match in `tree`, in the order of the walk (root nodes in
+    /// document order, outer before inner; patterns in file order).
+    pub fn for_each_match<'t>(&self, tree: &'t Tree, source: &[u8], mut on_match: impl FnMut(&Match<'_, 't>)) {
+        let mut walk = tree.walk();
+        let mut scratch = Scratch { cursor: tree.walk(), children: Vec::new(), captures: Vec::new(), seen: Vec::new() };
+        let mut parents: Vec<u16> = Vec::new();
+        loop {
+            let node = walk.node();
+            let kind = node.kind_id();
+            let listed = self.by_kind.get(kind as usize).map_or(&[][..], Vec::as_slice);
+            let wildcard = if !self.any_named.is_empty() && node.is_named() && !node.is_error() { &self.any_named[..] } else { &[] };
+            if !listed.is_empty() || !wildcard.is_empty() {
+                let site = Site { field: walk.field_id(), parent_kind: parents.last().copied() };
+                for &pattern in listed.iter().chain(wildcard) {
+                    self.try_pattern(pattern, node, site, source, &mut scratch, &mut on_match);
+                }
+            }
+            if walk.goto_first_child() {
+                parents.push(kind);
+                continue;
+            }
+            loop {
+                if walk.goto_next_sibling() {
+                    break;
+                }
+                if !walk.goto_parent() {
+                    return;
+                }
+                parents.pop();
+            }
+        }
+    }
+
+    fn try_pattern<'t>(
+        &self,
+        index: usize,
+        node: Node<'t>,
+        site: Site,
+        source: &[u8],
+        scratch: &mut Scratch<'t>,
+        on_match: &mut dyn FnMut(&Match<'_, 't>),
+    ) {
+        let pattern = &self.set.patterns[index];
+        scratch.captures.clear();
+        scratch.seen.clear();
+        self.match_node(&pattern.root, node, scratch, &mut |s: &mut Scratch<'t>| {
+            if !pattern.predicates.iter().all(|p| holds(p, &s.captures, source)) {
+                return;
+            }
+            let key: Vec<(u32, usize)> = s.captures.iter().map(|(c, n)| (*c, n.id())).collect();
+            if s.seen.contains(&key) {
+                return;
+            }
+            s.seen.push(key);
+            on_match(&Match { pattern: index, captures: &s.captures, site });
+        });
+    }
+
+    /// Matches `pattern` at `node`, calling `then` once per way it matches (captures in
+    /// `scratch.captures` meanwhile).
+    fn match_node<'t>(&self, pattern: &NodePattern, node: Node<'t>, s: &mut Scratch<'t>, then: &mut dyn FnMut(&mut Scratch<'t>)) {
+        match pattern {
+            NodePattern::Alternation { alternatives, captures } => {
+                let mark = s.captures.len();
+                s.captures.extend(captures.iter().map(|&c| (c, node)));
+                for alternative in alternatives {
+                    self.match_node(alternative, node, s, then);
+                }
+                s.captures.truncate(mark);
+            }
+            NodePattern::Node { kind, children, captures } => {
+                let accepted = match kind {
+                    KindTest::AnyNamed => node.is_named() && !node.is_error(),
+                    KindTest::Kind(id) => node.kind_id() == *id,
+                };
+                if !accepted {
+                    return;
+                }
+                let mark = s.captures.len();
+                s.captures.extend(captures.iter().map(|&c| (c, node)));
+                if children.is_empty() {
+                    then(s);
+                } else {
+                    let lo = s.children.len();
+                    s.cursor.reset(node);
+                    if s.cursor.goto_first_child() {
+                        loop {
+                            s.children.push((s.cursor.node(), s.cursor.field_id()));
+                            if !s.cursor.goto_next_sibling() {
+                                break;
+                            }
+                        }
+                    }
+                    let hi = s.children.len();
+                    self.match_children(children, lo, hi, s, then);
+                    s.children.truncate(lo);
+                }
+                s.captures.truncate(mark);
+            }
+        }
+    }
+
+    /// Matches `patterns` in order against the children `s.children[from..to]`.
+    fn match_children<'t>(
+        &self,
+        patterns: &[ChildPattern],
+        from: usize,
+        to: usize,
+        s: &mut Scratch<'t>,
+        then: &mut dyn FnMut(&mut Scratch<'t>),
+    ) {
+        let Some((first, rest)) = patterns.split_first() else {
+            then(s);
+            return;
+        };
+        for at in from..to {
+            let (child, field) = s.children[at];
+            if first.field.is_none() || first.field == field {
+                self.match_node(&first.pattern, child, s, &mut |s: &mut Scratch<'t>| self.match_children(rest, at + 1, to, s, then));
+            }
+            // An anchored child cannot skip a named sibling (anonymous ones, like punctuation,
+            // can be skipped).
+            if first.immediate && child.is_named() {
+                break;
+            }
+        }
+    }
+}
+
+/// The kinds a pattern's root accepts (an alternation accepts those of its alternatives).
+fn root_kinds(pattern: &NodePattern, out: &mut Vec<KindTest>) {
+    match pattern {
+        NodePattern::Node { kind, .. } => out.push(kind.clone()),
+        NodePattern::Alternation { alternatives, .. } => alternatives.iter().for_each(|a| root_kinds(a, out)),
+    }
+}
+
+/// Whether a predicate holds for every node its capture took (tree-sitter's `#eq?` semantics).
+fn holds(predicate: &Predicate, captures: &[(u32, Node)], source: &[u8]) -> bool {
+    let text = |node: &Node| source.get(node.byte_range()).unwrap_or_default();
+    match predicate {
+        Predicate::Text { capture, texts, positive } => {
+            captures.iter().filter(|(c, _)| c == capture).all(|(_, node)| texts.iter().any(|t| t.as_slice() == text(node)) == *positive)
+        }
+        Predicate::Match { capture, regex, positive } => {
+            captures.iter().filter(|(c, _)| c == capture).all(|(_, node)| regex.is_match(text(node)) == *positive)
+        }
+    }
+}
