@@ -3,12 +3,13 @@
 //! keeps its own parser and query cursor, reads each file once and drops its tree before the
 //! next file.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -161,14 +162,19 @@ thread_local! {
     static WORKER: RefCell<Worker> = RefCell::new(Worker { facts: FileFacts::default(), raw: Vec::new() });
 }
 
-/// Runs a whole scan. The walk streams files to the workers through a bounded channel, and
-/// only files with something to report are kept: memory does not grow with the tree.
+/// Runs a whole scan. The walker threads read and screen every file (sniff, decode, prefilter)
+/// as they find it, reusing one read buffer per thread; only files that pass the prefilter
+/// cross over, through a small bounded channel, to the rayon workers that parse and match them.
+/// Only files with something to report are kept: memory does not grow with the tree.
 pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, ScanError> {
     let started = Instant::now();
     let pipeline = Pipeline::for_scan(catalog, options.min_confidence);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().map_err(|e| ScanError::Threads(e.to_string()))?;
     let walk_skips = Mutex::new(Vec::new());
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Candidate>(4096);
+    let screened = ScreenedTotals::default();
+    // Room for a few files per worker: enough to keep them busy, little memory when the
+    // parsers are the bottleneck (full-parse mode).
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<ToParse>(4 * pool.current_num_threads());
     let (walked, collected) = std::thread::scope(|scope| {
         let walker = scope.spawn(|| {
             let sink = |item: WalkItem| match item {
@@ -176,8 +182,19 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
                     if let Some(progress) = &options.progress {
                         progress.total.fetch_add(1, Ordering::Relaxed);
                     }
-                    // The receiver only goes away when the workers are done: nothing to do then.
-                    let _ = sender.send(candidate);
+                    match screen_file(&candidate, &pipeline, options) {
+                        Screening::Done(outcome) => {
+                            screened.add(&candidate, outcome);
+                            if let Some(progress) = &options.progress {
+                                progress.done.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                        Screening::Parse(outcome, source) => {
+                            // The receiver only goes away when the workers are done: nothing
+                            // to do then.
+                            let _ = sender.send(ToParse { candidate, outcome, source });
+                        }
+                    }
                 }
                 WalkItem::Skip(skip) => walk_skips.lock().unwrap_or_else(|p| p.into_inner()).push(skip),
             };
@@ -185,10 +202,20 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
             drop(sender);
             result
         });
-        // Workers take files in batches: one hand-over per file would cost more in thread
-        // wake-ups than the prefilter costs per file.
-        let batches = Batches { files: receiver.into_iter(), size: 64 };
-        let collected = pool.install(|| collect(batches.par_bridge().flat_map_iter(|batch| batch), &pipeline, options));
+        let collected = pool.install(|| {
+            receiver
+                .into_iter()
+                .par_bridge()
+                .fold(Collected::default, |acc, file| {
+                    let ToParse { candidate, mut outcome, source } = file;
+                    pipeline.analyze(candidate.lang, &candidate.display, &source, &options.source(), &mut outcome);
+                    if let Some(progress) = &options.progress {
+                        progress.done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    acc.add(&candidate, outcome)
+                })
+                .reduce(Collected::default, Collected::merge)
+        });
         (walker.join(), collected)
     });
     match walked {
@@ -196,20 +223,42 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
         Err(panic) => std::panic::resume_unwind(panic),
     }
     let walk_skips = walk_skips.into_inner().unwrap_or_else(|p| p.into_inner());
+    let collected = collected.merge(screened.into_collected());
     Ok(finish(collected, walk_skips, options, started))
 }
 
-/// Groups an iterator's items into vectors of `size`.
-struct Batches<I> {
-    files: I,
-    size: usize,
+/// A file that passed the prefilter, on its way to the parser.
+struct ToParse {
+    candidate: Candidate,
+    outcome: FileOutcome,
+    source: Vec<u8>,
 }
 
-impl<I: Iterator> Iterator for Batches<I> {
-    type Item = Vec<I::Item>;
-    fn next(&mut self) -> Option<Vec<I::Item>> {
-        let batch: Vec<I::Item> = self.files.by_ref().take(self.size).collect();
-        (!batch.is_empty()).then_some(batch)
+/// Totals of the files the walker threads finished themselves (no trigger, or skipped): plain
+/// files only bump two counters, files with notes take a lock.
+#[derive(Default)]
+struct ScreenedTotals {
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    noted: Mutex<Collected>,
+}
+
+impl ScreenedTotals {
+    fn add(&self, candidate: &Candidate, outcome: FileOutcome) {
+        if outcome.skipped.is_none() && outcome.warnings.is_empty() {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(outcome.read_bytes, Ordering::Relaxed);
+        } else {
+            let mut noted = self.noted.lock().unwrap_or_else(|p| p.into_inner());
+            *noted = std::mem::take(&mut *noted).add(candidate, outcome);
+        }
+    }
+
+    fn into_collected(self) -> Collected {
+        let mut collected = self.noted.into_inner().unwrap_or_else(|p| p.into_inner());
+        collected.stats.files_scanned += self.files.into_inner();
+        collected.stats.bytes_scanned += self.bytes.into_inner();
+        collected
     }
 }
 
@@ -329,10 +378,10 @@ const O_NONBLOCK: i32 = if cfg!(any(
 
 const NOT_REGULAR: &str = "not a regular file (FIFO, socket or device)";
 
-/// Reads at most `limit + 1` bytes, so a file that grew past the limit is still caught. The path
-/// is checked again at read time: a file that vanished, or was replaced by a FIFO or a device
-/// since the walk, gives a reason instead of an error or a blocked worker.
-fn read_limited(candidate: &Candidate, limit: u64) -> Result<Vec<u8>, String> {
+/// Reads at most `limit + 1` bytes into `buffer`, so a file that grew past the limit is still
+/// caught. The path is checked again at read time: a file that vanished, or was replaced by a
+/// FIFO or a device since the walk, gives a reason instead of an error or a blocked worker.
+fn read_limited(candidate: &Candidate, limit: u64, buffer: &mut Vec<u8>) -> Result<(), String> {
     let reason = |e: std::io::Error| format!("cannot read: {}", io_reason(&e));
     // Where a non-blocking open is not available, look before opening.
     if O_NONBLOCK == 0 && !std::fs::metadata(&candidate.path).map_err(reason)?.is_file() {
@@ -353,17 +402,18 @@ fn read_limited(candidate: &Candidate, limit: u64) -> Result<Vec<u8>, String> {
     if meta.len() > limit {
         return Err(format!("larger than --max-filesize ({} bytes > {limit} bytes)", meta.len()));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(reason)?;
-    Ok(bytes)
+    buffer.clear();
+    buffer.reserve(meta.len() as usize + 1);
+    file.take(limit + 1).read_to_end(buffer).map_err(reason)?;
+    Ok(())
 }
 
 /// Text to scan: UTF-16 files are decoded, a UTF-8 byte order mark is dropped, and bytes that
 /// are not UTF-8 (Latin-1 and other legacy encodings) become one U+FFFD each, so the parser
 /// sees valid text and every column counts one character per original byte. Findings' lines and
 /// columns count in the text this returns.
-pub fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
-    let utf16 = |le: bool| -> Vec<u8> {
+pub fn decode<'b>(bytes: &'b [u8], warnings: &mut Vec<String>) -> Cow<'b, [u8]> {
+    let utf16 = |le: bool| -> Cow<'b, [u8]> {
         let units: Vec<u16> = bytes[2..]
             .chunks(2)
             .map(|c| {
@@ -378,7 +428,7 @@ pub fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
                 }
             })
             .collect();
-        String::from_utf16_lossy(&units).into_bytes()
+        Cow::Owned(String::from_utf16_lossy(&units).into_bytes())
     };
     if bytes.starts_with(&[0xFF, 0xFE]) {
         warnings.push("UTF-16 (little endian) text: decoded before scanning".into());
@@ -389,14 +439,12 @@ pub fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
         return utf16(false);
     }
     let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
-    let bytes = if bom > 0 {
+    if bom > 0 {
         warnings.push("UTF-8 byte order mark: removed before scanning (columns count from after it)".into());
-        bytes[bom..].to_vec()
-    } else {
-        bytes
-    };
-    match std::str::from_utf8(&bytes) {
-        Ok(_) => bytes,
+    }
+    let bytes = &bytes[bom..];
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Cow::Borrowed(bytes),
         Err(e) => {
             warnings.push(format!(
                 "not valid UTF-8 (first bad byte at offset {}; Latin-1 or another legacy encoding?): scanned lossily, one column per undecodable byte",
@@ -409,7 +457,7 @@ pub fn decode(bytes: Vec<u8>, warnings: &mut Vec<String>) -> Vec<u8> {
                     out.extend_from_slice("\u{FFFD}".as_bytes());
                 }
             }
-            out
+            Cow::Owned(out)
         }
     }
 }
@@ -429,24 +477,53 @@ fn has_lone_cr(text: &[u8]) -> bool {
     memchr::memchr_iter(b'\r', text).any(|i| text.get(i + 1) != Some(&b'\n'))
 }
 
-fn scan_file(candidate: &Candidate, pipeline: &Pipeline, options: &ScanOptions) -> FileOutcome {
+/// The first half of the per-file pipeline, for a file on disk.
+enum Screening {
+    /// Nothing more to do: skipped, or nothing in it can give a finding.
+    Done(FileOutcome),
+    /// Passed the prefilter: its decoded text goes to the parser.
+    Parse(FileOutcome, Vec<u8>),
+}
+
+thread_local! {
+    /// One read buffer per thread, reused for every file: no allocation per file.
+    static READ_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Reads `candidate` and screens it (size, binary, encoding, prefilter).
+fn screen_file(candidate: &Candidate, pipeline: &Pipeline, options: &ScanOptions) -> Screening {
+    let skipped = |reason: String| Screening::Done(FileOutcome { skipped: Some(reason), ..FileOutcome::default() });
     if let Some(size) = candidate.size {
         if size > options.max_filesize {
-            let reason = format!("larger than --max-filesize ({size} bytes > {} bytes)", options.max_filesize);
-            return FileOutcome { skipped: Some(reason), ..FileOutcome::default() };
+            return skipped(format!("larger than --max-filesize ({size} bytes > {} bytes)", options.max_filesize));
         }
     }
-    let bytes = match read_limited(candidate, options.max_filesize) {
-        Ok(bytes) => bytes,
-        Err(reason) => return FileOutcome { skipped: Some(reason), ..FileOutcome::default() },
-    };
-    if bytes.len() as u64 > options.max_filesize {
-        let reason = format!("larger than --max-filesize (more than {} bytes)", options.max_filesize);
-        return FileOutcome { skipped: Some(reason), ..FileOutcome::default() };
+    READ_BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        if let Err(reason) = read_limited(candidate, options.max_filesize, &mut buffer) {
+            return skipped(reason);
+        }
+        if buffer.len() as u64 > options.max_filesize {
+            return skipped(format!("larger than --max-filesize (more than {} bytes)", options.max_filesize));
+        }
+        let (mut outcome, source) = pipeline.screen(&buffer, &options.source());
+        outcome.warnings.splice(0..0, candidate.notes.iter().cloned());
+        match source {
+            Some(source) => Screening::Parse(outcome, source.into_owned()),
+            None => Screening::Done(outcome),
+        }
+    })
+}
+
+/// The whole per-file pipeline for a file on disk.
+fn scan_file(candidate: &Candidate, pipeline: &Pipeline, options: &ScanOptions) -> FileOutcome {
+    match screen_file(candidate, pipeline, options) {
+        Screening::Done(outcome) => outcome,
+        Screening::Parse(mut outcome, source) => {
+            pipeline.analyze(candidate.lang, &candidate.display, &source, &options.source(), &mut outcome);
+            outcome
+        }
     }
-    let mut outcome = pipeline.scan_source(candidate.lang, &candidate.display, bytes, &options.source());
-    outcome.warnings.splice(0..0, candidate.notes.iter().cloned());
-    outcome
 }
 
 impl<'c> Pipeline<'c> {
@@ -464,12 +541,22 @@ impl<'c> Pipeline<'c> {
     /// Scans one file's bytes as `lang` source; `path` is what the findings show. Never panics
     /// and never fails: what it cannot scan comes back as `skipped`, oddities as `warnings`.
     pub fn scan_source(&self, lang: Lang, path: &str, bytes: Vec<u8>, options: &SourceOptions) -> FileOutcome {
+        let (mut outcome, source) = self.screen(&bytes, options);
+        if let Some(source) = source {
+            self.analyze(lang, path, &source, options, &mut outcome);
+        }
+        outcome
+    }
+
+    /// The cheap first half: binary sniffing, decoding and the prefilter. Gives the text to
+    /// parse, or `None` when the file is done (skipped, or nothing in it can give a finding).
+    pub fn screen<'b>(&self, bytes: &'b [u8], options: &SourceOptions) -> (FileOutcome, Option<Cow<'b, [u8]>>) {
         let mut outcome = FileOutcome { read_bytes: bytes.len() as u64, ..FileOutcome::default() };
         let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         if !utf16 {
-            if let Some(reason) = binary_reason(&bytes) {
+            if let Some(reason) = binary_reason(bytes) {
                 outcome.skipped = Some(reason);
-                return outcome;
+                return (outcome, None);
             }
         }
         let mut source = decode(bytes, &mut outcome.warnings);
@@ -477,27 +564,33 @@ impl<'c> Pipeline<'c> {
             // The parsers read NUL as the end of the input: a space keeps every offset and lets
             // them read on.
             outcome.warnings.push(format!("NUL byte at offset {at} in a text file: read as a space, the file is scanned"));
-            source.iter_mut().filter(|b| **b == 0).for_each(|b| *b = b' ');
+            source.to_mut().iter_mut().filter(|b| **b == 0).for_each(|b| *b = b' ');
         }
         if has_lone_cr(&source) {
             outcome.warnings.push("lone CR line endings (classic Mac OS): every CR counts as a line break".into());
         }
         if options.prefilter && !self.prefilter.may_match(&source) {
-            return outcome;
+            return (outcome, None);
         }
+        (outcome, Some(source))
+    }
+
+    /// The costly second half: parse, run the queries, match, resolve positions. Adds the
+    /// findings (or the reason the file could not be parsed) to `outcome`.
+    pub fn analyze(&self, lang: Lang, path: &str, source: &[u8], options: &SourceOptions, outcome: &mut FileOutcome) {
         let spec = lang.spec();
-        let tree = match parse(lang, &source, options.parse_timeout) {
+        let tree = match parse(lang, source, options.parse_timeout) {
             Ok(tree) => tree,
             Err(ParseFailure::TimedOut(limit)) => {
                 outcome.skipped = Some(format!(
                     "parse timeout (longer than {} ms; deeply nested or huge code?): not scanned, --parse-timeout-ms raises the bound",
                     limit.as_millis()
                 ));
-                return outcome;
+                return;
             }
             Err(ParseFailure::Failed(why)) => {
                 outcome.skipped = Some(format!("cannot parse: {why}"));
-                return outcome;
+                return;
             }
         };
         outcome.parsed = true;
@@ -508,33 +601,32 @@ impl<'c> Pipeline<'c> {
             Ok(compiled) => compiled,
             Err(err) => {
                 outcome.skipped = Some(err.to_string());
-                return outcome;
+                return;
             }
         };
         let matcher = &self.matcher;
         WORKER.with(|worker| {
             let mut worker = worker.borrow_mut();
             let Worker { facts, raw } = &mut *worker;
-            query::extract(compiled, &tree, &source, facts);
+            query::extract(compiled, &tree, source, facts);
             drop(tree);
             raw.clear();
-            matcher.match_file(spec, facts, &source, raw);
+            matcher.match_file(spec, facts, source, raw);
             if raw.is_empty() {
                 return;
             }
             raw.sort_by_key(|r| (r.bytes, rule_order(r)));
             raw.dedup_by(|a, b| a.bytes == b.bytes && a.rule == b.rule);
-            let index = LineIndex::new(&source);
-            let hashes = line_hashes(&String::from_utf8_lossy(&source));
+            let index = LineIndex::new(source);
+            let hashes = line_hashes(&String::from_utf8_lossy(source));
             for r in raw.iter() {
                 if r.confidence < options.min_confidence {
                     outcome.below += 1;
                     continue;
                 }
-                outcome.findings.push(resolve(r, matcher, spec.sdk_language, spec.name, path, &source, &index, &hashes));
+                outcome.findings.push(resolve(r, matcher, spec.sdk_language, spec.name, path, source, &index, &hashes));
             }
         });
-        outcome
     }
 }
 

@@ -31,7 +31,7 @@ pub fn check(lang: Lang, data: &[u8]) -> FileOutcome {
     }
     // Lines and columns count in the decoded text (UTF-16 decoded, BOM dropped, bad bytes one
     // character each).
-    let text = decode(data.to_vec(), &mut Vec::new());
+    let text = decode(data, &mut Vec::new());
     let index = LineIndex::new(&text);
     let width = |line: usize| count_columns(&text[index.line_start(line - 1)..index.line_end(&text, line - 1)]).0 + 1;
     for f in &outcome.findings {

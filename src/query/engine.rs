@@ -33,10 +33,13 @@ pub struct Engine {
     any_named: Vec<usize>,
 }
 
-/// Per-walk buffers: children of the nodes being matched (used as a stack) and captures so far.
+/// Per-walk buffers: children of the nodes looked at from the current root (each node's
+/// children are listed once, however many patterns look at them) and captures so far.
 struct Scratch<'t> {
     cursor: TreeCursor<'t>,
     children: Vec<(Node<'t>, Option<NonZeroU16>)>,
+    /// Node id -> its children in `children`, for the current root.
+    listed: Vec<(usize, usize, usize)>,
     captures: Vec<(u32, Node<'t>)>,
     /// Capture lists already reported for the current root and pattern (flattened node ids).
     seen: Vec<Vec<(u32, usize)>>,
@@ -70,7 +73,7 @@ impl Engine {
     /// document order, outer before inner; patterns in file order).
     pub fn for_each_match<'t>(&self, tree: &'t Tree, source: &[u8], mut on_match: impl FnMut(&Match<'_, 't>)) {
         let mut walk = tree.walk();
-        let mut scratch = Scratch { cursor: tree.walk(), children: Vec::new(), captures: Vec::new(), seen: Vec::new() };
+        let mut scratch = Scratch { cursor: tree.walk(), children: Vec::new(), listed: Vec::new(), captures: Vec::new(), seen: Vec::new() };
         let mut parents: Vec<u16> = Vec::new();
         loop {
             let node = walk.node();
@@ -79,6 +82,8 @@ impl Engine {
             let wildcard = if !self.any_named.is_empty() && node.is_named() && !node.is_error() { &self.any_named[..] } else { &[] };
             if !listed.is_empty() || !wildcard.is_empty() {
                 let site = Site { field: walk.field_id(), parent_kind: parents.last().copied() };
+                scratch.children.clear();
+                scratch.listed.clear();
                 for &pattern in listed.iter().chain(wildcard) {
                     self.try_pattern(pattern, node, site, source, &mut scratch, &mut on_match);
                 }
@@ -149,19 +154,8 @@ impl Engine {
                 if children.is_empty() {
                     then(s);
                 } else {
-                    let lo = s.children.len();
-                    s.cursor.reset(node);
-                    if s.cursor.goto_first_child() {
-                        loop {
-                            s.children.push((s.cursor.node(), s.cursor.field_id()));
-                            if !s.cursor.goto_next_sibling() {
-                                break;
-                            }
-                        }
-                    }
-                    let hi = s.children.len();
+                    let (lo, hi) = s.list_children(node);
                     self.match_children(children, lo, hi, s, then);
-                    s.children.truncate(lo);
                 }
                 s.captures.truncate(mark);
             }
@@ -192,6 +186,29 @@ impl Engine {
                 break;
             }
         }
+    }
+}
+
+impl<'t> Scratch<'t> {
+    /// The range of `children` holding `node`'s children (with their fields), listed on first use.
+    fn list_children(&mut self, node: Node<'t>) -> (usize, usize) {
+        let id = node.id();
+        if let Some(&(_, lo, hi)) = self.listed.iter().find(|(listed, _, _)| *listed == id) {
+            return (lo, hi);
+        }
+        let lo = self.children.len();
+        self.cursor.reset(node);
+        if self.cursor.goto_first_child() {
+            loop {
+                self.children.push((self.cursor.node(), self.cursor.field_id()));
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        let hi = self.children.len();
+        self.listed.push((id, lo, hi));
+        (lo, hi)
     }
 }
 
