@@ -33,12 +33,22 @@ pub struct Engine {
     any_named: Vec<usize>,
 }
 
-/// Per-walk buffers: children of the nodes looked at from the current root (each node's
-/// children are listed once, however many patterns look at them) and captures so far.
+/// A node whose children are being visited: they are `children[start..end]`, `next` is the
+/// next one to visit.
+struct Frame {
+    start: usize,
+    end: usize,
+    next: usize,
+    kind: u16,
+}
+
+/// Per-walk buffers: the children of every node on the path from the root (a stack), then
+/// those listed while matching at the current node (each node's children are listed once,
+/// however many patterns look at them), and the captures so far.
 struct Scratch<'t> {
     cursor: TreeCursor<'t>,
     children: Vec<(Node<'t>, Option<NonZeroU16>)>,
-    /// Node id -> its children in `children`, for the current root.
+    /// Node id -> its children in `children`, for the node being matched.
     listed: Vec<(usize, usize, usize)>,
     captures: Vec<(u32, Node<'t>)>,
     /// Capture lists already reported for the current root and pattern (flattened node ids).
@@ -71,36 +81,67 @@ impl Engine {
 
     /// Calls `on_match` for every match in `tree`, in the order of the walk (root nodes in
     /// document order, outer before inner; patterns in file order).
+    ///
+    /// The walk lists each node's children once (with their fields) and uses that list both to
+    /// match the patterns rooted at the node and to go on down: a separate walk plus a second
+    /// listing for every candidate node would cost half as much again. It keeps its own stack,
+    /// so deeply nested code cannot overflow the thread's stack.
     pub fn for_each_match<'t>(&self, tree: &'t Tree, source: &[u8], mut on_match: impl FnMut(&Match<'_, 't>)) {
-        let mut walk = tree.walk();
-        let mut scratch = Scratch { cursor: tree.walk(), children: Vec::new(), listed: Vec::new(), captures: Vec::new(), seen: Vec::new() };
-        let mut parents: Vec<u16> = Vec::new();
-        loop {
-            let node = walk.node();
-            let kind = node.kind_id();
-            let listed = self.by_kind.get(kind as usize).map_or(&[][..], Vec::as_slice);
-            let wildcard = if !self.any_named.is_empty() && node.is_named() && !node.is_error() { &self.any_named[..] } else { &[] };
-            if !listed.is_empty() || !wildcard.is_empty() {
-                let site = Site { field: walk.field_id(), parent_kind: parents.last().copied() };
-                scratch.children.clear();
-                scratch.listed.clear();
-                for &pattern in listed.iter().chain(wildcard) {
-                    self.try_pattern(pattern, node, site, source, &mut scratch, &mut on_match);
+        let mut s = Scratch { cursor: tree.walk(), children: Vec::new(), listed: Vec::new(), captures: Vec::new(), seen: Vec::new() };
+        let mut frames: Vec<Frame> = Vec::new();
+        self.visit(tree.root_node(), Site { field: None, parent_kind: None }, source, &mut s, &mut frames, &mut on_match);
+        while let Some(top) = frames.last_mut() {
+            if top.next < top.end {
+                let (child, field) = s.children[top.next];
+                top.next += 1;
+                let site = Site { field, parent_kind: Some(top.kind) };
+                self.visit(child, site, source, &mut s, &mut frames, &mut on_match);
+            } else {
+                s.children.truncate(top.start);
+                frames.pop();
+            }
+        }
+    }
+
+    /// Lists `node`'s children, tries the patterns whose root can be `node`, and pushes a frame
+    /// to visit the children.
+    fn visit<'t>(
+        &self,
+        node: Node<'t>,
+        site: Site,
+        source: &[u8],
+        s: &mut Scratch<'t>,
+        frames: &mut Vec<Frame>,
+        on_match: &mut dyn FnMut(&Match<'_, 't>),
+    ) {
+        let kind = node.kind_id();
+        let start = s.children.len();
+        if node.child_count() > 0 {
+            s.cursor.reset(node);
+            if s.cursor.goto_first_child() {
+                loop {
+                    s.children.push((s.cursor.node(), s.cursor.field_id()));
+                    if !s.cursor.goto_next_sibling() {
+                        break;
+                    }
                 }
             }
-            if walk.goto_first_child() {
-                parents.push(kind);
-                continue;
+        }
+        let end = s.children.len();
+        let listed = self.by_kind.get(kind as usize).map_or(&[][..], Vec::as_slice);
+        let wildcard = if !self.any_named.is_empty() && node.is_named() && !node.is_error() { &self.any_named[..] } else { &[] };
+        if !listed.is_empty() || !wildcard.is_empty() {
+            s.listed.clear();
+            s.listed.push((node.id(), start, end));
+            for &pattern in listed.iter().chain(wildcard) {
+                self.try_pattern(pattern, node, site, source, s, on_match);
             }
-            loop {
-                if walk.goto_next_sibling() {
-                    break;
-                }
-                if !walk.goto_parent() {
-                    return;
-                }
-                parents.pop();
-            }
+            // Children of descendants listed while matching are not needed any more.
+            s.children.truncate(end);
+            s.listed.clear();
+        }
+        if end > start {
+            frames.push(Frame { start, end, next: start, kind });
         }
     }
 
