@@ -61,6 +61,8 @@ pub struct Matcher<'c> {
     v1_base: Regex,
     account_host: Regex,
     http_host: Regex,
+    /// The catalog's v2 markers in lower case (string literals are compared case-insensitively).
+    v2_markers_lower: Vec<String>,
 }
 
 /// What the file as a whole says about ExaVault.
@@ -223,6 +225,7 @@ impl<'c> Matcher<'c> {
             v1_base,
             account_host,
             http_host,
+            v2_markers_lower: catalog.context.v2_markers.iter().map(|m| m.to_ascii_lowercase()).collect(),
         }
     }
 
@@ -330,8 +333,11 @@ impl<'c> Matcher<'c> {
             } else if t.contains("/v1/") || t.ends_with("/v1'") || t.ends_with("/v1\"") || t.contains("api.exavault.com") {
                 ctx.saw_v1 = true;
             }
-            if markers.v2_markers.iter().any(|m| t.to_ascii_lowercase().contains(&m.to_ascii_lowercase())) {
-                ctx.v2 = true;
+            if !ctx.v2 {
+                let lower = t.to_ascii_lowercase();
+                if self.v2_markers_lower.iter().any(|m| lower.contains(m.as_str())) {
+                    ctx.v2 = true;
+                }
             }
             for host in self.http_host.captures_iter(&t) {
                 let h = host[1].to_ascii_lowercase();

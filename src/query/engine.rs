@@ -52,7 +52,9 @@ struct Scratch<'t> {
     listed: Vec<(usize, usize, usize)>,
     captures: Vec<(u32, Node<'t>)>,
     /// Capture lists already reported for the current root and pattern (flattened node ids).
-    seen: Vec<Vec<(u32, usize)>>,
+    seen: Vec<(u32, usize)>,
+    /// Where each reported capture list ends in `seen`.
+    seen_ends: Vec<usize>,
 }
 
 impl Engine {
@@ -87,7 +89,14 @@ impl Engine {
     /// listing for every candidate node would cost half as much again. It keeps its own stack,
     /// so deeply nested code cannot overflow the thread's stack.
     pub fn for_each_match<'t>(&self, tree: &'t Tree, source: &[u8], mut on_match: impl FnMut(&Match<'_, 't>)) {
-        let mut s = Scratch { cursor: tree.walk(), children: Vec::new(), listed: Vec::new(), captures: Vec::new(), seen: Vec::new() };
+        let mut s = Scratch {
+            cursor: tree.walk(),
+            children: Vec::new(),
+            listed: Vec::new(),
+            captures: Vec::new(),
+            seen: Vec::new(),
+            seen_ends: Vec::new(),
+        };
         let mut frames: Vec<Frame> = Vec::new();
         self.visit(tree.root_node(), Site { field: None, parent_kind: None }, source, &mut s, &mut frames, &mut on_match);
         while let Some(top) = frames.last_mut() {
@@ -157,15 +166,22 @@ impl Engine {
         let pattern = &self.set.patterns[index];
         scratch.captures.clear();
         scratch.seen.clear();
+        scratch.seen_ends.clear();
         self.match_node(&pattern.root, node, scratch, &mut |s: &mut Scratch<'t>| {
             if !pattern.predicates.iter().all(|p| holds(p, &s.captures, source)) {
                 return;
             }
-            let key: Vec<(u32, usize)> = s.captures.iter().map(|(c, n)| (*c, n.id())).collect();
-            if s.seen.contains(&key) {
-                return;
+            // Two ways of matching may capture the same nodes: report them once.
+            let mut start = 0;
+            for &end in &s.seen_ends {
+                let earlier = &s.seen[start..end];
+                start = end;
+                if earlier.len() == s.captures.len() && earlier.iter().zip(&s.captures).all(|(a, (c, n))| a.0 == *c && a.1 == n.id()) {
+                    return;
+                }
             }
-            s.seen.push(key);
+            s.seen.extend(s.captures.iter().map(|(c, n)| (*c, n.id())));
+            s.seen_ends.push(s.seen.len());
             on_match(&Match { pattern: index, captures: &s.captures, site });
         });
     }
