@@ -83,6 +83,27 @@ add("scan_s2", "scan --format json -q --jobs 2 (scale 2)", x, "scan_s1", f"<= {l
 x = r("full_s2", "full_s1")
 add("full_s2", "scan --no-prefilter --jobs 2 (scale 2)", x, "full_s1", f"<= {linear_max:.2f}x (linear: bytes x{bytes_ratio:.2f})", x <= linear_max)
 
+# Instruction counts (callgrind, one run each on tree-sub): load-independent ratios.
+instr = {}
+instr_path = os.path.join(data, "instructions.tsv")
+if os.path.exists(instr_path):
+    for line in open(instr_path):
+        id_, n = line.split()
+        instr[id_] = int(n)
+
+
+def add_instr(id_, ref, command, target, limit):
+    if id_ not in instr or ref not in instr:
+        return
+    x = instr[id_] / instr[ref]
+    rows.append({"id": id_, "command": command, "median_wall_s": None, "cpu_s": None, "peak_rss_mb": None, "ratio": round(x, 2),
+                 "ratio_of": ref, "target": target, "result": "PASS" if x <= limit else "MISS", "instructions": instr[id_],
+                 "reference_instructions": instr[ref]})
+
+
+add_instr("ir_full_sub", "ir_parse_only_sub", "instructions: --no-prefilter -j1 / parse-only -j1 (tree-sub)", "<= 1.2x parse-only", 1.2)
+add_instr("ir_scan_sub", "ir_rg_sub", "instructions: default scan -j1 / rg -j1 (tree-sub)", "<= 2.0x rg (aim 1.5x)", 2.0)
+
 ours = [k for k in ("scan_s1", "scan_s2", "full_s1", "full_s1_j1", "full_s2") if S.get(k)]
 peak = max(S[k]["rss_mb"] for k in ours)
 rows.append({"id": "peak_rss", "command": "peak RSS, all our scans (max)", "median_wall_s": None, "cpu_s": None, "peak_rss_mb": round(peak, 1),
@@ -129,6 +150,8 @@ print(line)
 print("-" * len(line))
 for row in rows:
     ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}x" + (f" {row['ratio_of']}" if row["ratio_of"] and row["result"] != "ref" else "")
+    if row.get("instructions"):
+        ratio = f"{row['ratio']:.2f}x ({row['instructions'] / 1e9:.2f}G / {row['reference_instructions'] / 1e9:.2f}G)"
     cells = [row["command"], fmt(row["median_wall_s"]), fmt(row["cpu_s"], 2), fmt(row["peak_rss_mb"], 1), ratio, row["target"] or "-", row["result"] or "-"]
     print("  ".join(f"{c:<{w}}" for c, (_, w) in zip(cells, cols)))
 print()

@@ -7,14 +7,17 @@
 # 2. generates the synthetic trees bench-data/tree-s1 (>= 20,000 files, >= 150 MB) and
 #    bench-data/tree-s2 (twice that) with benches/gen_tree.py, unless they are there already;
 # 3. installs ripgrep if it is missing (apt-get; skipped with a message when that fails);
-# 4. warms the page cache, then times every command REPS times (median wall time, peak RSS);
-# 5. prints the results table and writes it as JSON to bench-data/results.json.
+# 4. warms the page cache, then times every command REPS times (median wall time, peak RSS),
+#    interleaving each reference with the scans compared to it;
+# 5. counts instructions under callgrind on a small subset (noise-free ratios; needs valgrind);
+# 6. prints the results table and writes it as JSON to bench-data/results.json.
 #
 # Environment:
 #   REPS=3          repetitions per command (3-5; the median is reported)
 #   BENCH_DATA=DIR  where trees, binaries and results go (default: bench-data/ in the repo,
 #                   which is git-ignored)
 #   SKIP_BUILD=1    use the binaries already copied to $BENCH_DATA/bin
+#   INSTRUCTIONS=0  skip the instruction counts (step 5, a few minutes under valgrind)
 #
 # Targets are reported, never asserted: the script exits 0 whether they pass or miss, and
 # non-zero only when a command fails (exit code other than 0 or 1).
@@ -100,44 +103,100 @@ done
 
 printf 'id\trep\twall_s\trss_kb\tuser_s\tsys_s\trc\tload1\n' > "$RAW"
 
-# measure ID WARMUP CMD...: runs CMD REPS times (after WARMUP untimed runs), stdout to a file.
-measure() {
-  local id="$1" warmup="$2"; shift 2
-  local out="$DATA/out/$id.out" tf="$DATA/out/$id.time" i t0 t1 rc load
-  for ((i = 0; i < warmup; i++)); do "$@" > "$out" 2>/dev/null || true; done
+# run_once ID REP CMD...: one timed run of CMD (stdout to a file), appended to raw.tsv.
+run_once() {
+  local id="$1" i="$2"; shift 2
+  local out="$DATA/out/$id.out" tf="$DATA/out/$id.time" t0 t1 rc load
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  t0=$EPOCHREALTIME
+  rc=0
+  /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" > "$out" 2>"$DATA/out/$id.err" || rc=$?
+  t1=$EPOCHREALTIME
+  if [ "$rc" -gt 1 ]; then
+    log "$id failed (exit $rc):"; cat "$DATA/out/$id.err" >&2; exit 1
+  fi
+  # /usr/bin/time adds a "Command exited with non-zero status" line before its own.
+  read -r _e rss user sys < <(tail -n 1 "$tf")
+  printf '%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\n' "$id" "$i" "$(python3 -c "print(f'{$t1 - $t0:.4f}')")" "$rss" "$user" "$sys" "$rc" "$load" >> "$RAW"
+  log "$id #$i: $(tail -n 1 "$RAW" | cut -f3) s, $((rss / 1024)) MB, exit $rc"
+}
+
+# interleave ID ARRAY [ID ARRAY ...]: REPS rounds, each running every command once in turn, so
+# that a slow phase of a shared machine hits the reference and our scan alike. ARRAY names a
+# bash array holding the command.
+interleave() {
+  local i k
   for ((i = 1; i <= REPS; i++)); do
-    load="$(cut -d' ' -f1 /proc/loadavg)"
-    t0=$EPOCHREALTIME
-    rc=0
-    /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" > "$out" 2>"$DATA/out/$id.err" || rc=$?
-    t1=$EPOCHREALTIME
-    if [ "$rc" -gt 1 ]; then
-      log "$id failed (exit $rc):"; cat "$DATA/out/$id.err" >&2; exit 1
-    fi
-    # /usr/bin/time adds a "Command exited with non-zero status" line before its own.
-    read -r _e rss user sys < <(tail -n 1 "$tf")
-    printf '%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\n' "$id" "$i" "$(python3 -c "print(f'{$t1 - $t0:.4f}')")" "$rss" "$user" "$sys" "$rc" "$load" >> "$RAW"
-    log "$id #$i: $(tail -n 1 "$RAW" | cut -f3) s, $((rss / 1024)) MB, exit $rc"
+    for ((k = 1; k < $#; k += 2)); do
+      local -n cmd="${@:k+1:1}"
+      run_once "${@:k:1}" "$i" "${cmd[@]}"
+      unset -n cmd
+    done
   done
 }
 
 SCAN=("$EVM" scan --format json -q)
+RG_S1=("$RG" -c -F -f "$PATTERNS" "$T1")
+RG_S2=("$RG" -c -F -f "$PATTERNS" "$T2")
+SCAN_S1=("${SCAN[@]}" --jobs $JOBS "$T1")
+SCAN_S2=("${SCAN[@]}" --jobs $JOBS "$T2")
+PARSE_ONLY_S1=("$PARSE_ONLY" --jobs $JOBS "$T1")
+FULL_S1=("${SCAN[@]}" --no-prefilter --jobs $JOBS "$T1")
+FULL_S1_J1=("${SCAN[@]}" --no-prefilter --jobs 1 "$T1")
+FULL_S2=("${SCAN[@]}" --no-prefilter --jobs $JOBS "$T2")
 
-if [ -n "$RG" ]; then
-  measure rg_s1 1 "$RG" -c -F -f "$PATTERNS" "$T1"
-  measure rg_s2 1 "$RG" -c -F -f "$PATTERNS" "$T2"
-fi
 # One untimed run per tree with a JSON report (it also serves as the warm-up): its summary
 # says how many files the prefilter let through, and its findings are checked against the
 # generator's manifest.
 "${SCAN[@]}" --jobs $JOBS --json-output "$DATA/out/scan_s1.json" "$T1" || [ $? -eq 1 ]
-measure scan_s1 0 "${SCAN[@]}" --jobs $JOBS "$T1"
 "${SCAN[@]}" --jobs $JOBS --json-output "$DATA/out/scan_s2.json" "$T2" || [ $? -eq 1 ]
-measure scan_s2 0 "${SCAN[@]}" --jobs $JOBS "$T2"
-measure parse_only_s1 0 "$PARSE_ONLY" --jobs $JOBS "$T1"
-measure full_s1 0 "${SCAN[@]}" --no-prefilter --jobs $JOBS "$T1"
-measure full_s1_j1 0 "${SCAN[@]}" --no-prefilter --jobs 1 "$T1"
-measure full_s2 0 "${SCAN[@]}" --no-prefilter --jobs $JOBS "$T2"
+if [ -n "$RG" ]; then
+  "${RG_S1[@]}" > /dev/null || true
+  interleave rg_s1 RG_S1 scan_s1 SCAN_S1
+  interleave rg_s2 RG_S2 scan_s2 SCAN_S2
+else
+  interleave scan_s1 SCAN_S1
+  interleave scan_s2 SCAN_S2
+fi
+interleave parse_only_s1 PARSE_ONLY_S1 full_s1 FULL_S1 full_s1_j1 FULL_S1_J1
+interleave full_s2 FULL_S2
+
+# --- 5. instruction counts ----------------------------------------------------------------
+# Wall time on a shared machine drifts by tens of percent from one minute to the next; the
+# number of instructions a program executes does not. Under callgrind (valgrind), each command
+# runs once on a small subset of tree-s1 (its first three projects, hard-linked into
+# tree-sub/): the full-parse scan against parse-only, both with one thread, and the default
+# scan against ripgrep. Counts cover user-space instructions only (no I/O, no kernel time), so
+# they complement the timed rows rather than replace them. INSTRUCTIONS=0 skips this step.
+INSTR="$DATA/instructions.tsv"
+rm -f "$INSTR"
+if [ "${INSTRUCTIONS:-1}" = 1 ] && command -v valgrind > /dev/null; then
+  SUB="$DATA/tree-sub"
+  if [ ! -d "$SUB" ]; then
+    mkdir -p "$SUB/services"
+    for project in $(ls "$T1/services" | sort | head -n 3); do
+      cp -al "$T1/services/$project" "$SUB/services/$project"
+    done
+  fi
+  log "tree-sub: $(find "$SUB" -type f | wc -l) files, $(du -sb "$SUB" | cut -f1) bytes"
+  # ir ID CMD...: instructions executed by CMD (all threads), from callgrind's totals line.
+  ir() {
+    local id="$1"; shift
+    local cg="$DATA/out/$id.callgrind"
+    valgrind --tool=callgrind --callgrind-out-file="$cg" "$@" > /dev/null 2> "$DATA/out/$id.valgrind" || true
+    local n
+    n="$(awk '/^(summary|totals):/ { print $2 }' "$cg" | tail -n 1)"
+    [ -n "$n" ] || { log "$id: no instruction count (see $DATA/out/$id.valgrind)"; return; }
+    printf '%s\t%s\n' "$id" "$n" >> "$INSTR"
+    log "$id: $n instructions"
+  }
+  ir ir_parse_only_sub "$PARSE_ONLY" --jobs 1 "$SUB"
+  ir ir_full_sub "${SCAN[@]}" --no-prefilter --jobs 1 "$SUB"
+  ir ir_scan_sub "${SCAN[@]}" --jobs 1 "$SUB"
+  [ -n "$RG" ] && ir ir_rg_sub "$RG" -j 1 -c -F -f "$PATTERNS" "$SUB"
+else
+  log "instruction counts skipped (INSTRUCTIONS=0 or valgrind not installed)"
+fi
 
 load_after="$(uptime)"
 log "done in $(python3 -c "print(f'{$EPOCHREALTIME - $started:.0f}')") s; $load_after"
@@ -157,5 +216,5 @@ json.dump({
 }, open(sys.argv[1], "w"), indent=1)
 EOF
 
-# --- 5. report ----------------------------------------------------------------------------
+# --- 6. report ----------------------------------------------------------------------------
 python3 "$BENCHES/report.py" "$DATA"
