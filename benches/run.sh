@@ -209,7 +209,7 @@ json.dump({
     "jobs": $JOBS,
     "uptime_before": """$load_before""".strip(),
     "uptime_after": """$load_after""".strip(),
-    "rg": """$( [ -n "$RG" ] && "$RG" --version | head -n 1 || echo none )""".strip(),
+    "rg": """$( [ -n "$RG" ] && { "$RG" --version | sed -n 1p; } || echo none )""".strip(),
     "exavault_migrate": """$("$EVM" --version)""".strip(),
     "git": """$(cat "$DATA/bin/exavault-migrate.build" 2>/dev/null || echo unknown)""".strip(),
     "parse_only_stderr": """$(cat "$DATA/out/parse_only_s1.err")""".strip(),

@@ -172,33 +172,33 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().map_err(|e| ScanError::Threads(e.to_string()))?;
     let walk_skips = Mutex::new(Vec::new());
     let screened = ScreenedTotals::default();
-    // Room for a few files per worker: enough to keep them busy, little memory when the
+    // Room for a few batches per worker: enough to keep them busy, little memory when the
     // parsers are the bottleneck (full-parse mode).
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<ToParse>(4 * pool.current_num_threads());
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ToParse>>(2 * pool.current_num_threads());
     let (walked, collected) = std::thread::scope(|scope| {
         let walker = scope.spawn(|| {
-            let sink = |item: WalkItem| match item {
-                WalkItem::File(candidate) => {
-                    if let Some(progress) = &options.progress {
-                        progress.total.fetch_add(1, Ordering::Relaxed);
-                    }
-                    match screen_file(&candidate, &pipeline, options) {
-                        Screening::Done(outcome) => {
-                            screened.add(&candidate, outcome);
-                            if let Some(progress) = &options.progress {
-                                progress.done.fetch_add(1, Ordering::Relaxed);
+            let make_sink = || {
+                let mut batch = Batch { files: Vec::new(), sender: sender.clone() };
+                let (pipeline, screened, walk_skips) = (&pipeline, &screened, &walk_skips);
+                move |item: WalkItem| match item {
+                    WalkItem::File(candidate) => {
+                        if let Some(progress) = &options.progress {
+                            progress.total.fetch_add(1, Ordering::Relaxed);
+                        }
+                        match screen_file(&candidate, pipeline, options) {
+                            Screening::Done(outcome) => {
+                                screened.add(&candidate, outcome);
+                                if let Some(progress) = &options.progress {
+                                    progress.done.fetch_add(1, Ordering::Relaxed);
+                                }
                             }
-                        }
-                        Screening::Parse(outcome, source) => {
-                            // The receiver only goes away when the workers are done: nothing
-                            // to do then.
-                            let _ = sender.send(ToParse { candidate, outcome, source });
+                            Screening::Parse(outcome, source) => batch.push(ToParse { candidate, outcome, source }),
                         }
                     }
+                    WalkItem::Skip(skip) => walk_skips.lock().unwrap_or_else(|p| p.into_inner()).push(skip),
                 }
-                WalkItem::Skip(skip) => walk_skips.lock().unwrap_or_else(|p| p.into_inner()).push(skip),
             };
-            let result = walk_each(&options.roots, &options.walk, options.jobs, &sink);
+            let result = walk_each(&options.roots, &options.walk, options.jobs, &make_sink);
             drop(sender);
             result
         });
@@ -206,6 +206,7 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
             receiver
                 .into_iter()
                 .par_bridge()
+                .flat_map_iter(|batch| batch)
                 .fold(Collected::default, |acc, file| {
                     let ToParse { candidate, mut outcome, source } = file;
                     pipeline.analyze(candidate.lang, &candidate.display, &source, &options.source(), &mut outcome);
@@ -225,6 +226,42 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
     let walk_skips = walk_skips.into_inner().unwrap_or_else(|p| p.into_inner());
     let collected = collected.merge(screened.into_collected());
     Ok(finish(collected, walk_skips, options, started))
+}
+
+/// A walker thread's files on their way to the parser. A file is handed over at once while the
+/// workers keep up (the default scan: few files, parsed while the walk goes on); when they do
+/// not (full-parse mode), files wait in the batch and cross in groups, one thread wake-up per
+/// group instead of one per file. Whatever is left goes when the walker thread is done.
+struct Batch {
+    files: Vec<ToParse>,
+    sender: std::sync::mpsc::SyncSender<Vec<ToParse>>,
+}
+
+/// Files handed over together when the workers are behind.
+const BATCH_FILES: usize = 16;
+
+impl Batch {
+    fn push(&mut self, file: ToParse) {
+        self.files.push(file);
+        let files = std::mem::take(&mut self.files);
+        if files.len() >= BATCH_FILES {
+            // The receiver only goes away when the workers are done: nothing to do then.
+            let _ = self.sender.send(files);
+            return;
+        }
+        match self.sender.try_send(files) {
+            Ok(()) | Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {}
+            Err(std::sync::mpsc::TrySendError::Full(files)) => self.files = files,
+        }
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        if !self.files.is_empty() {
+            let _ = self.sender.send(std::mem::take(&mut self.files));
+        }
+    }
 }
 
 /// A file that passed the prefilter, on its way to the parser.

@@ -69,11 +69,13 @@ pub enum WalkItem {
 /// Collects the files under `roots`, sorted by path.
 pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>, Vec<Skip>), WalkError> {
     let items = Mutex::new((Vec::new(), Vec::new()));
-    walk_each(roots, options, 1, &|item| {
-        let mut items = items.lock().unwrap_or_else(|p| p.into_inner());
-        match item {
-            WalkItem::File(c) => items.0.push(c),
-            WalkItem::Skip(s) => items.1.push(s),
+    walk_each(roots, options, 1, &|| {
+        |item| {
+            let mut items = items.lock().unwrap_or_else(|p| p.into_inner());
+            match item {
+                WalkItem::File(c) => items.0.push(c),
+                WalkItem::Skip(s) => items.1.push(s),
+            }
         }
     })?;
     let (mut candidates, skipped) = items.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -82,9 +84,16 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<(Vec<Candidate>,
 }
 
 /// Walks `roots` with `threads` walker threads (0: one per core), handing every file and every
-/// unusable entry to `sink` as soon as it is found, in no particular order. The roots and the
-/// exclude globs are checked first: a bad one is an error before anything is handed on.
-pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, threads: usize, sink: &(dyn Fn(WalkItem) + Sync)) -> Result<(), WalkError> {
+/// unusable entry to a sink as soon as it is found, in no particular order. Each walker thread
+/// gets its own sink from `make_sink` (so it can keep per-thread state, dropped when the thread
+/// is done). The roots and the exclude globs are checked first: a bad one is an error before
+/// anything is handed on.
+pub fn walk_each<S: FnMut(WalkItem) + Send>(
+    roots: &[PathBuf],
+    options: &WalkOptions,
+    threads: usize,
+    make_sink: &(dyn Fn() -> S + Sync),
+) -> Result<(), WalkError> {
     for root in roots {
         std::fs::metadata(root).map_err(|e| WalkError::BadRoot { path: root.display().to_string(), reason: e.to_string() })?;
     }
@@ -111,7 +120,7 @@ pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, threads: usize, sink:
         // device, do not read ignore files at all rather than block.
         let root_blocker = if standard_filters && meta.is_dir() { blocking_ignore_file(root) } else { None };
         if let Some(name) = root_blocker {
-            sink(WalkItem::Skip(Skip {
+            make_sink()(WalkItem::Skip(Skip {
                 path: display_path(&root.join(name), &base),
                 reason: "not a regular file (FIFO, socket or device): ignore files were not read".into(),
             }));
@@ -161,6 +170,7 @@ pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, threads: usize, sink:
             .build_parallel();
         walker.run(|| {
             let base = &base;
+            let mut sink = make_sink();
             Box::new(move |entry| {
                 if let Some(item) = classify(entry, root, base, options) {
                     sink(item);
@@ -168,6 +178,7 @@ pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, threads: usize, sink:
                 ignore::WalkState::Continue
             })
         });
+        let mut sink = make_sink();
         for skip in filtered.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
             sink(WalkItem::Skip(skip));
         }
