@@ -96,13 +96,15 @@ def add_instr(id_, ref, command, target, limit):
     if id_ not in instr or ref not in instr:
         return
     x = instr[id_] / instr[ref]
+    result = "" if limit is None else ("PASS" if x <= limit else "MISS")
     rows.append({"id": id_, "command": command, "median_wall_s": None, "cpu_s": None, "peak_rss_mb": None, "ratio": round(x, 2),
-                 "ratio_of": ref, "target": target, "result": "PASS" if x <= limit else "MISS", "instructions": instr[id_],
-                 "reference_instructions": instr[ref]})
+                 "ratio_of": ref, "target": target, "result": result, "instructions": instr[id_], "reference_instructions": instr[ref]})
 
 
 add_instr("ir_full_sub", "ir_parse_only_sub", "instructions: --no-prefilter -j1 / parse-only -j1 (tree-sub)", "<= 1.2x parse-only", 1.2)
-add_instr("ir_scan_sub", "ir_rg_sub", "instructions: default scan -j1 / rg -j1 (tree-sub)", "<= 2.0x rg (aim 1.5x)", 2.0)
+# Informational: ripgrep's cost is mostly reading (kernel time, not counted here), ours on this
+# subset mostly parsing its ExaVault files, so the wall-time row above is the one with a target.
+add_instr("ir_scan_sub", "ir_rg_sub", "instructions: default scan -j1 / rg -j1 (tree-sub)", "- (user space only)", None)
 
 ours = [k for k in ("scan_s1", "scan_s2", "full_s1", "full_s1_j1", "full_s2") if S.get(k)]
 peak = max(S[k]["rss_mb"] for k in ours)
