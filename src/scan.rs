@@ -649,7 +649,12 @@ impl<'c> Pipeline<'c> {
             drop(tree);
             raw.clear();
             matcher.match_file(spec, facts, source, raw);
-            if raw.is_empty() {
+            // Positions and fingerprints cost a pass over the file: only for files with a
+            // finding to report (look-alike code often has only low-confidence ones).
+            if raw.iter().all(|r| r.confidence < options.min_confidence) {
+                raw.sort_by_key(|r| (r.bytes, rule_order(r)));
+                raw.dedup_by(|a, b| a.bytes == b.bytes && a.rule == b.rule);
+                outcome.below += raw.len();
                 return;
             }
             raw.sort_by_key(|r| (r.bytes, rule_order(r)));
