@@ -1,6 +1,7 @@
 //! The pipeline, end to end: walk -> detect language -> prefilter -> parse -> run queries ->
-//! match against the catalog -> findings. Files are scanned in parallel (rayon); each worker
-//! keeps its own parser and query cursor, reads each file once and drops its tree before the
+//! match against the catalog -> findings. The walker threads read and screen each file once
+//! (one reused buffer per thread); the files that pass the prefilter are parsed and matched in
+//! parallel by rayon workers, each with its own parsers, and every tree is dropped before the
 //! next file.
 
 use std::borrow::Cow;
@@ -164,7 +165,8 @@ thread_local! {
 
 /// Runs a whole scan. The walker threads read and screen every file (sniff, decode, prefilter)
 /// as they find it, reusing one read buffer per thread; only files that pass the prefilter
-/// cross over, through a small bounded channel, to the rayon workers that parse and match them.
+/// cross over, through a small bounded channel (in batches when the workers are behind), to the
+/// rayon workers that parse and match them.
 /// Only files with something to report are kept: memory does not grow with the tree.
 pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, ScanError> {
     let started = Instant::now();
