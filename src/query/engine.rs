@@ -124,19 +124,7 @@ impl Engine {
         on_match: &mut dyn FnMut(&Match<'_, 't>),
     ) {
         let kind = node.kind_id();
-        let start = s.children.len();
-        if node.child_count() > 0 {
-            s.cursor.reset(node);
-            if s.cursor.goto_first_child() {
-                loop {
-                    s.children.push((s.cursor.node(), s.cursor.field_id()));
-                    if !s.cursor.goto_next_sibling() {
-                        break;
-                    }
-                }
-            }
-        }
-        let end = s.children.len();
+        let (start, end) = s.push_children(node);
         let listed = self.by_kind.get(kind as usize).map_or(&[][..], Vec::as_slice);
         let wildcard = if !self.any_named.is_empty() && node.is_named() && !node.is_error() { &self.any_named[..] } else { &[] };
         if !listed.is_empty() || !wildcard.is_empty() {
@@ -253,19 +241,27 @@ impl<'t> Scratch<'t> {
         if let Some(&(_, lo, hi)) = self.listed.iter().find(|(listed, _, _)| *listed == id) {
             return (lo, hi);
         }
-        let lo = self.children.len();
-        self.cursor.reset(node);
-        if self.cursor.goto_first_child() {
-            loop {
-                self.children.push((self.cursor.node(), self.cursor.field_id()));
-                if !self.cursor.goto_next_sibling() {
-                    break;
+        let (lo, hi) = self.push_children(node);
+        self.listed.push((id, lo, hi));
+        (lo, hi)
+    }
+
+    /// Appends `node`'s children (with their fields) to `children`; gives their range.
+    fn push_children(&mut self, node: Node<'t>) -> (usize, usize) {
+        let start = self.children.len();
+        // Leaves are most of a tree: no cursor work for them.
+        if node.child_count() > 0 {
+            self.cursor.reset(node);
+            if self.cursor.goto_first_child() {
+                loop {
+                    self.children.push((self.cursor.node(), self.cursor.field_id()));
+                    if !self.cursor.goto_next_sibling() {
+                        break;
+                    }
                 }
             }
         }
-        let hi = self.children.len();
-        self.listed.push((id, lo, hi));
-        (lo, hi)
+        (start, self.children.len())
     }
 }
 
