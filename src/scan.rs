@@ -205,19 +205,11 @@ pub fn scan(catalog: &Catalog, options: &ScanOptions) -> Result<ScanReport, Scan
             result
         });
         let collected = pool.install(|| {
-            receiver
-                .into_iter()
-                .par_bridge()
-                .flat_map_iter(|batch| batch)
-                .fold(Collected::default, |acc, file| {
-                    let ToParse { candidate, mut outcome, source } = file;
-                    pipeline.analyze(candidate.lang, &candidate.display, &source, &options.source(), &mut outcome);
-                    if let Some(progress) = &options.progress {
-                        progress.done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    acc.add(&candidate, outcome)
-                })
-                .reduce(Collected::default, Collected::merge)
+            collect(receiver.into_iter().par_bridge().flat_map_iter(|batch| batch), options, |file: ToParse| {
+                let ToParse { candidate, mut outcome, source } = file;
+                pipeline.analyze(candidate.lang, &candidate.display, &source, &options.source(), &mut outcome);
+                (candidate, outcome)
+            })
         });
         (walker.join(), collected)
     });
@@ -315,7 +307,12 @@ pub fn scan_candidates(
     if let Some(progress) = &options.progress {
         progress.total.store(candidates.len(), Ordering::Relaxed);
     }
-    let collected = pool.install(|| collect(candidates.into_par_iter(), &pipeline, options));
+    let collected = pool.install(|| {
+        collect(candidates.into_par_iter(), options, |candidate: Candidate| {
+            let outcome = scan_file(&candidate, &pipeline, options);
+            (candidate, outcome)
+        })
+    });
     Ok(finish(collected, skipped, options, started))
 }
 
@@ -356,10 +353,15 @@ impl Collected {
     }
 }
 
-fn collect(files: impl ParallelIterator<Item = Candidate>, pipeline: &Pipeline, options: &ScanOptions) -> Collected {
-    files
-        .fold(Collected::default, |acc, candidate| {
-            let outcome = scan_file(&candidate, pipeline, options);
+/// Runs `scan_one` on every item in parallel, counting progress, and folds the outcomes.
+fn collect<T: Send>(
+    items: impl ParallelIterator<Item = T>,
+    options: &ScanOptions,
+    scan_one: impl Fn(T) -> (Candidate, FileOutcome) + Sync + Send,
+) -> Collected {
+    items
+        .fold(Collected::default, |acc, item| {
+            let (candidate, outcome) = scan_one(item);
             if let Some(progress) = &options.progress {
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
@@ -651,16 +653,14 @@ impl<'c> Pipeline<'c> {
             drop(tree);
             raw.clear();
             matcher.match_file(spec, facts, source, raw);
+            raw.sort_by_key(|r| (r.bytes, rule_order(r)));
+            raw.dedup_by(|a, b| a.bytes == b.bytes && a.rule == b.rule);
             // Positions and fingerprints cost a pass over the file: only for files with a
             // finding to report (look-alike code often has only low-confidence ones).
             if raw.iter().all(|r| r.confidence < options.min_confidence) {
-                raw.sort_by_key(|r| (r.bytes, rule_order(r)));
-                raw.dedup_by(|a, b| a.bytes == b.bytes && a.rule == b.rule);
                 outcome.below += raw.len();
                 return;
             }
-            raw.sort_by_key(|r| (r.bytes, rule_order(r)));
-            raw.dedup_by(|a, b| a.bytes == b.bytes && a.rule == b.rule);
             let index = LineIndex::new(source);
             let hashes = line_hashes(&String::from_utf8_lossy(source));
             for r in raw.iter() {
